@@ -1,0 +1,5 @@
+//! Reusable views.
+
+mod dread_scorer;
+
+pub use dread_scorer::DreadScorer;

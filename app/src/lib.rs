@@ -1,0 +1,67 @@
+//! Rampart's user interface: Leptos pages and components.
+//!
+//! The crate is compiled twice: natively with the `ssr` feature (the server renders every page
+//! to HTML) and to wasm32 with `hydrate` (the browser attaches the reactive code to that HTML).
+//! Server-only code sits behind `#[cfg(feature = "ssr")]`, so nothing of the server reaches
+//! the wasm bundle.
+
+pub mod components;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The name cargo-leptos gives the site's JS, wasm and CSS files (`pkg/rampart.*`): the
+/// `name` of `[[workspace.metadata.leptos]]` in the workspace manifest.
+pub const OUTPUT_NAME: &str = "rampart";
+
+/// The HTML document around the application, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The root component: document metadata and the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href=format!("/pkg/{OUTPUT_NAME}.css")/>
+        <Link rel="icon" href="/favicon.ico"/>
+        <Meta
+            name="description"
+            content="Rampart: threat modelling for cloud-native architectures"
+        />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Rampart".to_string() } else { format!("{page} · Rampart") }
+        }/>
+        <Router>
+            <header class="topbar">
+                <a class="brand" href="/">
+                    "Rampart"
+                </a>
+            </header>
+            <main id="content">
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("") view=pages::HomePage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

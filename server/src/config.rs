@@ -1,0 +1,266 @@
+//! Command line and environment configuration of the `rampart` binary.
+//!
+//! Every setting is a flag with an environment variable behind it, so the same binary runs
+//! from a shell, a systemd unit or a container without a config file. Leptos needs no
+//! `LEPTOS_*` variable: its options are derived from these settings (see [`ServeArgs::leptos_options`]).
+
+use anyhow::{bail, Context};
+use axum::http::Uri;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Rampart: threat modelling for cloud-native architectures.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rampart",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    /// Settings of `serve`, which runs when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application and API (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations, then exit.
+    Migrate(MigrateArgs),
+}
+
+/// Settings every subcommand shares.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Log filter: a level (error, warn, info, debug, trace) or a tracing directive list such
+    /// as `info,sqlx=warn`.
+    #[arg(long, env = "RAMPART_LOG", default_value = "info", global = true)]
+    pub log_level: String,
+
+    /// Log line format.
+    #[arg(long, env = "RAMPART_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Where the database is, and how the pool treats it.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    // Optional for clap, so that `--help` and `--version` work without a database; commands
+    // that need one call [`DatabaseArgs::url`].
+    /// PostgreSQL connection URL, e.g. `postgres://rampart@localhost/rampart` or, over a unix
+    /// socket, `postgres://postgres@localhost/rampart?host=/run/postgresql`.
+    #[arg(long = "database-url", env = "DATABASE_URL", hide_env_values = true)]
+    pub url: Option<String>,
+
+    /// Largest number of connections the pool opens.
+    #[arg(
+        long = "database-max-connections",
+        env = "RAMPART_DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10
+    )]
+    pub max_connections: u32,
+
+    /// Seconds to keep retrying at start-up while the database is not reachable yet.
+    #[arg(
+        long = "database-wait",
+        env = "RAMPART_DATABASE_WAIT",
+        default_value_t = 30
+    )]
+    pub wait_secs: u64,
+}
+
+impl DatabaseArgs {
+    /// The connection URL; fails with a clear message when none was given.
+    pub fn url(&self) -> anyhow::Result<&str> {
+        match &self.url {
+            Some(url) => Ok(url),
+            None => bail!("no database configured: set DATABASE_URL or pass --database-url (the README's run command finds or starts one for you)"),
+        }
+    }
+
+    pub fn wait(&self) -> Duration {
+        Duration::from_secs(self.wait_secs)
+    }
+
+    pub fn pool_config(&self) -> db::PoolConfig {
+        db::PoolConfig {
+            max_connections: self.max_connections,
+            ..db::PoolConfig::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Address and port the server listens on. It alone decides where Rampart listens.
+    #[arg(long, env = "RAMPART_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// The origin users reach Rampart at (scheme, host and port, no path), e.g.
+    /// `https://rampart.example.com` behind a TLS reverse proxy.
+    #[arg(long, env = "RAMPART_PUBLIC_URL", default_value = "http://localhost:3000", value_parser = parse_origin)]
+    pub public_url: String,
+
+    /// Folder holding the built site (`pkg/` with the wasm, JS and CSS, plus the public
+    /// assets), as cargo-leptos writes it.
+    #[arg(long, env = "RAMPART_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+}
+
+impl ServeArgs {
+    /// Leptos options derived from these settings, with no `LEPTOS_*` variable involved.
+    pub fn leptos_options(&self) -> anyhow::Result<LeptosOptions> {
+        let site_root = self
+            .site_root
+            .to_str()
+            .context("the site root must be a UTF-8 path")?
+            .to_owned();
+        Ok(LeptosOptions::builder()
+            .output_name(app::OUTPUT_NAME)
+            .site_root(site_root)
+            .site_pkg_dir("pkg")
+            .site_addr(self.bind)
+            .env(if cfg!(debug_assertions) {
+                leptos::config::Env::DEV
+            } else {
+                leptos::config::Env::PROD
+            })
+            .build())
+    }
+}
+
+/// Accepts an origin: `http` or `https`, a host, an optional port, and no path, query or
+/// fragment. Returns it without a trailing slash.
+pub fn parse_origin(value: &str) -> Result<String, String> {
+    let uri: Uri = value
+        .parse()
+        .map_err(|e| format!("not a URL ({e}); expected e.g. https://rampart.example.com"))?;
+    match uri.scheme_str() {
+        Some("http") | Some("https") => {}
+        _ => return Err("the public URL must start with http:// or https://".into()),
+    }
+    let Some(authority) = uri.authority() else {
+        return Err("the public URL needs a host".into());
+    };
+    if authority.as_str().contains('@') {
+        return Err("the public URL must not contain credentials".into());
+    }
+    if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+        return Err("the public URL is an origin: no path or query (Rampart is served from the root of its host)".into());
+    }
+    Ok(format!(
+        "{}://{}",
+        uri.scheme_str().unwrap_or_default(),
+        authority
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("rampart").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn no_subcommand_means_serve_with_the_defaults() {
+        let cli = parse(&[]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.bind, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(cli.serve.public_url, "http://localhost:3000");
+        assert_eq!(cli.serve.site_root, PathBuf::from("target/site"));
+    }
+
+    #[test]
+    fn serve_flags_work_with_and_without_the_subcommand() {
+        let cli = parse(&["--bind", "0.0.0.0:8080"]).unwrap();
+        assert_eq!(cli.serve.bind.port(), 8080);
+        let cli = parse(&["serve", "--bind", "0.0.0.0:8081", "--log-level", "debug"]).unwrap();
+        match cli.command {
+            Some(Command::Serve(serve)) => assert_eq!(serve.bind.port(), 8081),
+            other => panic!("expected serve, got {other:?}"),
+        }
+        assert_eq!(cli.global.log_level, "debug");
+    }
+
+    #[test]
+    fn migrate_takes_the_database_url_flag() {
+        let cli = parse(&["migrate", "--database-url", "postgres://x@localhost/y"]).unwrap();
+        match cli.command {
+            Some(Command::Migrate(m)) => {
+                assert_eq!(m.database.url().unwrap(), "postgres://x@localhost/y")
+            }
+            other => panic!("expected migrate, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_database_url_is_explained() {
+        let database = DatabaseArgs {
+            url: None,
+            max_connections: 1,
+            wait_secs: 1,
+        };
+        let err = database.url().unwrap_err().to_string();
+        assert!(err.contains("DATABASE_URL"), "{err}");
+    }
+
+    #[test]
+    fn leptos_options_follow_the_flags() {
+        let cli = parse(&["--bind", "127.0.0.1:4567", "--site-root", "/srv/site"]).unwrap();
+        let options = cli.serve.leptos_options().unwrap();
+        assert_eq!(options.site_addr.port(), 4567);
+        assert_eq!(&*options.site_root, "/srv/site");
+        assert_eq!(&*options.output_name, "rampart");
+    }
+
+    #[test]
+    fn public_url_must_be_an_origin() {
+        assert_eq!(
+            parse_origin("https://rampart.example.com/").unwrap(),
+            "https://rampart.example.com"
+        );
+        assert_eq!(
+            parse_origin("http://localhost:3000").unwrap(),
+            "http://localhost:3000"
+        );
+        for bad in [
+            "rampart.example.com",
+            "ftp://example.com",
+            "https://example.com/rampart",
+            "https://example.com/?a=1",
+            "https://user:pw@example.com",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad} should be refused");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The `rampart` server: configuration, the HTTP router with its middleware, and the
+//! start-up and shutdown sequence. `main.rs` only parses the command line and calls in here,
+//! so tests build exactly the router production runs ([`router`]) and serve it on a port of
+//! their own ([`serve`]).
+
+pub mod config;
+pub mod health;
+pub mod http;
+pub mod shutdown;
+pub mod telemetry;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+pub use http::router;
+
+/// What every request handler can reach. Cheap to clone: the pool and the options are shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub leptos: LeptosOptions,
+    /// The origin users reach Rampart at, e.g. `https://rampart.example.com`.
+    pub public_url: String,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<AppState> for PgPool {
+    fn from_ref(state: &AppState) -> Self {
+        state.pool.clone()
+    }
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then lets the requests
+/// in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,76 @@
+//! The `rampart` binary: parses the command line and hands over to the `server` library.
+
+use anyhow::Context;
+use clap::Parser;
+use server::config::{Cli, Command, DatabaseArgs, ServeArgs};
+use server::{shutdown, telemetry, AppState};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(err) = telemetry::init(&cli.global) {
+        eprintln!("error: {err:#}");
+        return ExitCode::from(2);
+    }
+    let result = match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Migrate(args)) => migrate(args.database).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open_and_migrate(database: &DatabaseArgs) -> anyhow::Result<sqlx::PgPool> {
+    let pool = db::lazy_pool(database.url()?, &database.pool_config())?;
+    db::migrate(&pool, database.wait())
+        .await
+        .context("database start-up failed")?;
+    Ok(pool)
+}
+
+async fn migrate(database: DatabaseArgs) -> anyhow::Result<()> {
+    let pool = open_and_migrate(&database).await?;
+    let applied = db::MIGRATOR.iter().count();
+    tracing::info!(migrations = applied, "database schema is up to date");
+    pool.close().await;
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let leptos = args.leptos_options()?;
+    let bundle = args
+        .site_root
+        .join("pkg")
+        .join(format!("{}.wasm", app::OUTPUT_NAME));
+    if !bundle.exists() {
+        tracing::warn!(
+            path = %bundle.display(),
+            "the browser bundle is missing: pages render but will not become interactive (build with `cargo leptos build --release`)"
+        );
+    }
+    let pool = open_and_migrate(&args.database).await?;
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let local = listener.local_addr()?;
+    tracing::info!(listen = %local, public_url = %args.public_url, "rampart is ready");
+    let state = AppState {
+        pool: pool.clone(),
+        leptos,
+        public_url: args.public_url,
+    };
+    server::serve(listener, state, shutdown::signal())
+        .await
+        .context("the server stopped with an error")?;
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}

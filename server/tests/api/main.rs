@@ -1,0 +1,11 @@
+//! HTTP tests against the real router, one binary (see ARCHITECTURE.md, "Tests").
+//!
+//! Each test that touches Postgres gets a database of its own from `#[sqlx::test]`, which reads
+//! `DATABASE_URL`; the README's test command sets it.
+
+mod helpers;
+
+mod health;
+mod lifecycle;
+mod pages;
+mod static_files;
