@@ -11,9 +11,15 @@ DATA_DIR="${RAMPART_DATA_DIR:-$ROOT/.data}"
 PG_PORT="${RAMPART_PG_PORT:-5433}"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 
-say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
-warn() { printf '\033[1;33mwarning:\033[0m %s\n' "$*" >&2; }
-die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+if [ -t 2 ]; then
+  say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+  warn() { printf '\033[1;33mwarning:\033[0m %s\n' "$*" >&2; }
+  die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+else
+  say() { printf '==> %s\n' "$*" >&2; }
+  warn() { printf 'warning: %s\n' "$*" >&2; }
+  die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+fi
 
 # Runs a command as root: directly when we are root, through sudo otherwise.
 as_root() {
@@ -149,13 +155,17 @@ private_running() {
 # folder. A `mktemp -d` folder (mode 700) stops it: give others search permission (x, not
 # read) on each ancestor that lacks it, and say so.
 grant_traverse() {
-  local dir="$1"
-  while [ "$dir" != "/" ]; do
+  local dir="" part
+  local -a parts
+  IFS=/ read -r -a parts <<<"${1#/}"
+  # From the root down, so each check sees the fixes made above it.
+  for part in "${parts[@]}"; do
+    [ -n "$part" ] || continue
+    dir="$dir/$part"
     if ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
-      warn "letting the postgres user pass through $dir (chmod o+x; it still cannot list it)"
+      warn "letting the postgres user pass through $dir (chmod o+x: it can enter, not list)"
       chmod o+x "$dir"
     fi
-    dir="$(dirname "$dir")"
   done
 }
 
