@@ -87,9 +87,10 @@ ensure_build_tools() {
   ensure_wasm_opt
 }
 
-# The folder cargo-leptos writes the site to, given the target directory in use.
+# The folder cargo-leptos writes the site to: `site-root` in Cargo.toml, inside the project
+# whatever CARGO_TARGET_DIR says (only the compiled binaries follow CARGO_TARGET_DIR).
 site_root() {
-  printf '%s/site' "$TARGET_DIR"
+  printf '%s/target/site' "$ROOT"
 }
 
 build_release() {
