@@ -222,7 +222,7 @@ private_stop() {
 
 # psql against the server DATABASE_URL points to, on its maintenance database.
 psql_admin() {
-  "$(pg_bindir)/psql" "$(admin_url)" "$@"
+  PGOPTIONS="-c client_min_messages=warning" "$(pg_bindir)/psql" "$(admin_url)" "$@"
 }
 
 # DATABASE_URL with its database name replaced by $1 (user, host and parameters kept).
@@ -252,7 +252,8 @@ create_database_if_missing() {
 }
 
 # Sets DATABASE_URL for database `$1`: the one given in DATABASE_URL if set; else a server
-# on 127.0.0.1:5432 that lets the `postgres` role in without a password; else the private
+# on 127.0.0.1:5432 that lets the `postgres` role in without a password (skipped when
+# RAMPART_PRIVATE_DB=1); else the private
 # cluster (installed and started as needed; PRIVATE_STARTED=1 when this call started it).
 # Creates the database when it is missing.
 find_database() {
@@ -261,7 +262,7 @@ find_database() {
   PRIVATE_STARTED=""
   if [ -n "${DATABASE_URL:-}" ]; then
     say "using the database in DATABASE_URL"
-  elif "$(pg_bindir)/psql" -w -h 127.0.0.1 -p 5432 -U postgres -d postgres -XtAc 'select 1' >/dev/null 2>&1; then
+  elif [ -z "${RAMPART_PRIVATE_DB:-}" ] && "$(pg_bindir)/psql" -w -h 127.0.0.1 -p 5432 -U postgres -d postgres -XtAc 'select 1' >/dev/null 2>&1; then
     DATABASE_URL="postgres://postgres@127.0.0.1:5432/$name"
     say "using the PostgreSQL server on 127.0.0.1:5432"
   else

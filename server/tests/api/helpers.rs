@@ -122,16 +122,35 @@ impl DbProxy {
 
     /// A pool for the proxied database, with the production pool settings.
     pub fn pool(&self, behind: &PgPool) -> PgPool {
-        let options = (*behind.connect_options())
-            .clone()
+        let upstream = behind.connect_options();
+        // Built afresh rather than modified: options parsed from a unix-socket URL keep
+        // their socket path, which would bypass the proxy.
+        let mut options = PgConnectOptions::new_without_pgpass()
             .host("127.0.0.1")
-            .port(self.addr.port());
+            .port(self.addr.port())
+            .username(upstream.get_username())
+            .ssl_mode(upstream.get_ssl_mode());
+        if let Some(database) = upstream.get_database() {
+            options = options.database(database);
+        }
+        if let Some(password) = password_in_database_url() {
+            options = options.password(&password);
+        }
         PgPoolOptions::new()
             .max_connections(2)
             .acquire_timeout(db::ACQUIRE_TIMEOUT)
             .test_before_acquire(true)
             .connect_lazy_with(options)
     }
+}
+
+/// The password in `DATABASE_URL` (`postgres://user:password@host/...`), if any.
+fn password_in_database_url() -> Option<String> {
+    let url = std::env::var("DATABASE_URL").ok()?;
+    let credentials = url.split_once("://")?.1.split_once('@')?.0;
+    credentials
+        .split_once(':')
+        .map(|(_, password)| password.to_owned())
 }
 
 #[derive(Clone)]
@@ -142,12 +161,14 @@ enum Upstream {
 
 impl Upstream {
     fn of(options: &PgConnectOptions) -> Upstream {
-        let host = options.get_host();
         let port = options.get_port();
-        if host.starts_with('/') {
-            Upstream::Unix(Path::new(host).join(format!(".s.PGSQL.{port}")))
-        } else {
-            Upstream::Tcp(host.to_owned(), port)
+        match options.get_socket() {
+            // A socket folder, as in `?host=/run/postgresql`, or the socket file itself.
+            Some(socket) if socket.is_dir() => {
+                Upstream::Unix(socket.join(format!(".s.PGSQL.{port}")))
+            }
+            Some(socket) => Upstream::Unix(socket.clone()),
+            None => Upstream::Tcp(options.get_host().to_owned(), port),
         }
     }
 

@@ -62,6 +62,10 @@ fn the_binary_explains_a_missing_database() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+    assert!(
+        !stderr.contains('\x1b'),
+        "no colour codes when not on a terminal: {stderr:?}"
+    );
 }
 
 #[test]
