@@ -3,6 +3,7 @@
 //! A DREAD score has five factors, each from 0 to 10; the risk is their mean. Severity is a
 //! band of the risk: low below 4, medium below 6, high below 8, critical from 8.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -10,7 +11,7 @@ use std::fmt;
 pub const MAX_FACTOR: u8 = 10;
 
 /// Damage, Reproducibility, Exploitability, Affected users, Discoverability: each 0 to 10.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dread {
     pub damage: u8,
