@@ -38,6 +38,96 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations, then exit.
     Migrate(MigrateArgs),
+    /// Analyse a model file and report its threats; the exit status gates CI. Needs no
+    /// database.
+    #[command(after_help = ANALYZE_EXIT_STATUS)]
+    Analyze(AnalyzeArgs),
+    /// Print the rule and control catalogue. Needs no database.
+    Rules(RulesArgs),
+}
+
+/// The exit statuses of `rampart analyze`, shown under its `--help`.
+pub const ANALYZE_EXIT_STATUS: &str = "\
+Exit status:
+  0  no open finding at or above the --fail-on severity
+  1  one or more open findings at or above it (findings a decision in the file marks
+     mitigated, accepted, transferred or not applicable are not open)
+  2  invalid model or usage (the message names the element and field)
+  3  the model file cannot be read, or the report cannot be written";
+
+/// Settings of `rampart analyze`.
+#[derive(Debug, Clone, Args)]
+pub struct AnalyzeArgs {
+    /// The `rampart/1` model file (JSON).
+    #[arg(value_name = "MODEL.json")]
+    pub model: PathBuf,
+
+    /// Report format. The table lists open findings; csv and md list every finding with its
+    /// status; json is the whole report; sarif 2.1.0 marks closed findings as suppressed.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// Exit with status 1 when an open finding is at or above this severity. The default,
+    /// high, fails on high and critical findings only.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
+
+    /// The fewest layers of control a path from an untrusted entry point to an asset may
+    /// cross before a defence-in-depth finding is raised.
+    #[arg(long, value_name = "N", default_value_t = analysis::Options::default().min_depth)]
+    pub min_depth: u32,
+}
+
+/// How `rampart analyze` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned columns for a terminal, with a summary line.
+    Table,
+    /// The analysis report, serialized.
+    Json,
+    /// Markdown: a heading, a summary and a table of findings.
+    Md,
+    /// Comma-separated values, one finding per row, safe to open in a spreadsheet.
+    Csv,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+}
+
+/// The severity from which an open finding fails `rampart analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl FailOn {
+    pub fn severity(self) -> analysis::Severity {
+        match self {
+            FailOn::Low => analysis::Severity::Low,
+            FailOn::Medium => analysis::Severity::Medium,
+            FailOn::High => analysis::Severity::High,
+            FailOn::Critical => analysis::Severity::Critical,
+        }
+    }
+}
+
+/// Settings of `rampart rules`.
+#[derive(Debug, Clone, Args)]
+pub struct RulesArgs {
+    /// Catalogue format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = CatalogueFormat::Table)]
+    pub format: CatalogueFormat,
+}
+
+/// How `rampart rules` prints the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogueFormat {
+    /// A block per rule for a terminal, then the controls.
+    Table,
+    /// Rules and controls as one JSON document.
+    Json,
 }
 
 /// Settings every subcommand shares.
@@ -221,6 +311,47 @@ mod tests {
             }
             other => panic!("expected migrate, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn analyze_defaults_to_a_table_failing_on_high() {
+        let cli = parse(&["analyze", "model.json"]).unwrap();
+        match cli.command {
+            Some(Command::Analyze(a)) => {
+                assert_eq!(a.model, PathBuf::from("model.json"));
+                assert_eq!(a.format, ReportFormat::Table);
+                assert_eq!(a.fail_on, FailOn::High);
+                assert_eq!(a.min_depth, 3);
+            }
+            other => panic!("expected analyze, got {other:?}"),
+        }
+        let cli = parse(&[
+            "analyze",
+            "m.json",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "low",
+            "--min-depth",
+            "5",
+        ])
+        .unwrap();
+        match cli.command {
+            Some(Command::Analyze(a)) => {
+                assert_eq!(a.format, ReportFormat::Sarif);
+                assert_eq!(a.fail_on.severity(), analysis::Severity::Low);
+                assert_eq!(a.min_depth, 5);
+            }
+            other => panic!("expected analyze, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn analyze_refuses_unknown_formats_and_thresholds() {
+        assert!(parse(&["analyze", "m.json", "--format", "xml"]).is_err());
+        assert!(parse(&["analyze", "m.json", "--fail-on", "severe"]).is_err());
+        assert!(parse(&["analyze"]).is_err(), "the model file is required");
+        assert!(parse(&["rules", "--format", "md"]).is_err());
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! The `rampart` server: configuration, the HTTP router with its middleware, and the
-//! start-up and shutdown sequence. `main.rs` only parses the command line and calls in here,
-//! so tests build exactly the router production runs ([`router`]) and serve it on a port of
-//! their own ([`serve`]).
+//! The `rampart` server: configuration, the HTTP router with its middleware, the start-up
+//! and shutdown sequence, and the offline subcommands ([`cli`]: `analyze`, `rules`).
+//! `main.rs` only parses the command line and calls in here, so tests build exactly the
+//! router production runs ([`router`]) and serve it on a port of their own ([`serve`]).
 
+pub mod cli;
 pub mod config;
 pub mod health;
 pub mod http;

@@ -1,23 +1,53 @@
 //! The `rampart` binary: parses the command line and hands over to the `server` library.
+//!
+//! `analyze` and `rules` run synchronously and never start the async runtime or look for a
+//! database; `serve` and `migrate` run on tokio.
 
 use anyhow::Context;
 use clap::Parser;
 use server::config::{Cli, Command, DatabaseArgs, ServeArgs};
 use server::{shutdown, telemetry, AppState};
+use std::io::BufWriter;
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// The subcommands that need the runtime and the database.
+enum Online {
+    Serve(ServeArgs),
+    Migrate(DatabaseArgs),
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(err) = telemetry::init(&cli.global) {
         eprintln!("error: {err:#}");
         return ExitCode::from(2);
     }
-    let result = match cli.command {
-        None => serve(cli.serve).await,
-        Some(Command::Serve(args)) => serve(args).await,
-        Some(Command::Migrate(args)) => migrate(args.database).await,
+    let online = match cli.command {
+        None => Online::Serve(cli.serve),
+        Some(Command::Serve(args)) => Online::Serve(args),
+        Some(Command::Migrate(args)) => Online::Migrate(args.database),
+        Some(Command::Analyze(args)) => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            let outcome = server::cli::analyze(&args, &mut out, &mut std::io::stderr());
+            return outcome.into();
+        }
+        Some(Command::Rules(args)) => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            return server::cli::rules(&args, &mut out, &mut std::io::stderr()).into();
+        }
     };
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .and_then(|runtime| {
+            runtime.block_on(async move {
+                match online {
+                    Online::Serve(args) => serve(args).await,
+                    Online::Migrate(database) => migrate(database).await,
+                }
+            })
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
