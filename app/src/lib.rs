@@ -7,6 +7,7 @@
 
 pub mod components;
 pub mod pages;
+pub mod security;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -19,6 +20,9 @@ pub const OUTPUT_NAME: &str = "rampart";
 
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    security::set_page_policy();
+
     view! {
         <!DOCTYPE html>
         <html lang="en">

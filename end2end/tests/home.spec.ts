@@ -14,8 +14,22 @@ function watchForErrors(page: Page): string[] {
   return problems;
 }
 
+// Records Content-Security-Policy violations: hydration must work under the strict policy.
+async function watchForPolicyViolations(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (event) => {
+      seen.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
+    });
+  });
+  return () =>
+    page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+}
+
 test("the home page renders on the server and becomes interactive", async ({ page }) => {
   const problems = watchForErrors(page);
+  const violations = await watchForPolicyViolations(page);
   await page.goto("/");
 
   await expect(page).toHaveTitle("Rampart");
@@ -50,6 +64,7 @@ test("the home page renders on the server and becomes interactive", async ({ pag
   await expect(damage).toHaveValue("5");
 
   expect(problems).toEqual([]);
+  expect(await violations()).toEqual([]);
 });
 
 test("an unknown address shows the not-found page with status 404", async ({ page }) => {

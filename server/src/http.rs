@@ -40,6 +40,12 @@ const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
 /// Builds the application: the Leptos pages, `/healthz`, the static site, and the middleware.
 pub fn router(state: AppState) -> Router {
     let leptos = state.leptos.clone();
+    // HSTS only where users arrive over TLS (the public URL is https, typically behind a
+    // TLS proxy): on plain-HTTP localhost it would be ignored or misleading.
+    let hsts = state
+        .public_url
+        .starts_with("https://")
+        .then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     let routes = generate_route_list(App);
     let context = {
         let pool = state.pool.clone();
@@ -98,6 +104,30 @@ pub fn router(state: AppState) -> Router {
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::X_FRAME_OPTIONS,
                     HeaderValue::from_static("DENY"),
+                ))
+                // Pages set their own policy with the request's nonce (app::security);
+                // everything else (files, JSON, errors) may run and embed nothing.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(
+                        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+                    ),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    HeaderName::from_static("cross-origin-opener-policy"),
+                    HeaderValue::from_static("same-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    HeaderName::from_static("cross-origin-resource-policy"),
+                    HeaderValue::from_static("same-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    HeaderName::from_static("permissions-policy"),
+                    HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    hsts,
                 ))
                 .layer(middleware::from_fn(cache_control))
                 .layer(CompressionLayer::new()),

@@ -8,4 +8,5 @@ mod helpers;
 mod health;
 mod lifecycle;
 mod pages;
+mod security_headers;
 mod static_files;
