@@ -37,6 +37,7 @@ impl Gen {
                 width: 32.0,
                 height: 32.0,
             }),
+            attributes: Default::default(),
         });
         true
     }
@@ -59,6 +60,7 @@ impl Gen {
             description: String::new(),
             out_of_scope: None,
             waypoints: Vec::new(),
+            attributes: Default::default(),
         });
     }
 }

@@ -1,7 +1,10 @@
 //! Properties over many models: analysis never panics on a valid model, is deterministic,
 //! and threat keys do not change when display names or diagram geometry change.
 
-use analysis::model::{Geometry, ThreatModel};
+use analysis::model::{
+    Authentication, Classification, DataFlow, Encryption, Geometry, ThreatModel,
+};
+use analysis::parse::validate;
 use analysis::{analyze, parse, synth::synthetic_model, Options};
 use proptest::prelude::*;
 
@@ -38,8 +41,68 @@ fn model(n: usize, flips: &[(usize, u8)]) -> ThreatModel {
     m
 }
 
+/// `m` with extra flows wired between arbitrary elements, each kept only if the model stays
+/// valid: shapes the synthetic generator never makes (shortcuts past every layer, flows
+/// back from stores, cycles).
+fn rewired(mut m: ThreatModel, wires: &[(usize, usize, u8)]) -> ThreatModel {
+    let len = m.elements.len();
+    for (i, &(from, to, style)) in wires.iter().enumerate() {
+        let flow = DataFlow {
+            id: format!("wire-{i}"),
+            name: String::new(),
+            source: m.elements[from % len].id.clone(),
+            target: m.elements[to % len].id.clone(),
+            protocol: ["https", "grpc", "postgres", "ssh"][usize::from(style) % 4].into(),
+            port: (style % 3 == 0).then_some(443),
+            encryption: [Encryption::None, Encryption::Tls, Encryption::Mtls]
+                [usize::from(style) % 3],
+            authentication: [
+                Authentication::None,
+                Authentication::Password,
+                Authentication::Token,
+                Authentication::Certificate,
+                Authentication::Iam,
+            ][usize::from(style) % 5],
+            classification: [
+                Classification::Public,
+                Classification::Internal,
+                Classification::Confidential,
+                Classification::Restricted,
+            ][usize::from(style / 5) % 4],
+            description: String::new(),
+            out_of_scope: None,
+            waypoints: Vec::new(),
+            attributes: Default::default(),
+        };
+        m.flows.push(flow);
+        if !validate(&m).is_empty() {
+            m.flows.pop();
+        }
+    }
+    m
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn analysis_of_arbitrarily_rewired_models_never_panics_and_is_deterministic(
+        n in 1usize..200,
+        wires in prop::collection::vec((0usize..200, 0usize..200, 0u8..20), 0..60),
+        depth in 0u32..6,
+    ) {
+        let m = rewired(synthetic_model(n), &wires);
+        prop_assert!(validate(&m).is_empty());
+        let options = Options { min_depth: depth };
+        let a = analyze(&m, &options);
+        prop_assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+        let mut keys: Vec<&str> = a.findings.iter().map(|f| f.key.as_str()).collect();
+        let total = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        prop_assert_eq!(keys.len(), total, "finding keys are unique");
+        prop_assert_eq!(a, analyze(&m, &options));
+    }
 
     #[test]
     fn analysis_never_panics_and_is_deterministic(

@@ -1,5 +1,6 @@
 //! Rampart's persistence layer: the migrations, the connection pool and, as the product grows,
-//! one module per aggregate holding every SQL statement that touches it.
+//! one module per aggregate holding every SQL statement that touches it ([`audit`]: the
+//! hash-chained audit log).
 //!
 //! Functions take an executor or a pool from the caller; this crate keeps no global state, so
 //! each test can run against a database of its own.
@@ -8,6 +9,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use std::str::FromStr;
 use std::time::Duration;
+
+pub mod audit;
 
 pub use sqlx;
 
@@ -50,11 +53,29 @@ impl Default for PoolConfig {
 /// pooled connection is checked before it is handed out.
 pub fn lazy_pool(database_url: &str, config: &PoolConfig) -> Result<PgPool, ConnectError> {
     let options = PgConnectOptions::from_str(database_url).map_err(ConnectError::InvalidUrl)?;
-    Ok(PgPoolOptions::new()
+    Ok(pool_options(config).connect_lazy_with(options))
+}
+
+/// Like [`lazy_pool`], but every session starts with `default_transaction_read_only` on, so
+/// the database itself refuses writes: for commands that promise to change nothing.
+pub fn lazy_read_only_pool(
+    database_url: &str,
+    config: &PoolConfig,
+) -> Result<PgPool, ConnectError> {
+    let options = PgConnectOptions::from_str(database_url).map_err(ConnectError::InvalidUrl)?;
+    Ok(read_only_pool_with(options, config))
+}
+
+fn read_only_pool_with(options: PgConnectOptions, config: &PoolConfig) -> PgPool {
+    pool_options(config)
+        .connect_lazy_with(options.options([("default_transaction_read_only", "on")]))
+}
+
+fn pool_options(config: &PoolConfig) -> PgPoolOptions {
+    PgPoolOptions::new()
         .max_connections(config.max_connections)
         .acquire_timeout(config.acquire_timeout)
         .test_before_acquire(true)
-        .connect_lazy_with(options))
 }
 
 /// Applies every pending migration, retrying while the database is unreachable for at most
@@ -131,6 +152,19 @@ mod tests {
                 .await
                 .unwrap();
         assert!(fresh, "the trigger sets updated_at on update");
+    }
+
+    #[sqlx::test(migrations = false)]
+    async fn a_read_only_pool_cannot_write(pool: PgPool) {
+        let options = (*pool.connect_options()).clone();
+        let read_only = read_only_pool_with(options, &PoolConfig::default());
+        ping(&read_only).await.unwrap();
+        let err = sqlx::query("create table t (t_id int)")
+            .execute(&read_only)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("read-only transaction"), "{err}");
+        read_only.close().await;
     }
 
     #[sqlx::test(migrations = false)]

@@ -44,6 +44,38 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Print the rule and control catalogue. Needs no database.
     Rules(RulesArgs),
+    /// Inspect the audit log.
+    Audit(AuditArgs),
+}
+
+/// The exit statuses of `rampart audit verify`, shown under its `--help`.
+pub const AUDIT_VERIFY_EXIT_STATUS: &str = "\
+Exit status:
+  0  the chain is intact
+  1  the chain is broken (the message names the first event that does not fit)
+  2  the check could not run: no database, no audit log, or a query failed";
+
+/// Settings of `rampart audit`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+/// What `rampart audit` does.
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the audit log's hash chain and name the first event that was changed or
+    /// removed. Reads only: applies no migration and changes nothing.
+    #[command(after_help = AUDIT_VERIFY_EXIT_STATUS)]
+    Verify(AuditVerifyArgs),
+}
+
+/// Settings of `rampart audit verify`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditVerifyArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// The exit statuses of `rampart analyze`, shown under its `--help`.
@@ -311,6 +343,24 @@ mod tests {
             }
             other => panic!("expected migrate, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn audit_verify_takes_the_database_url_flag() {
+        let cli = parse(&[
+            "audit",
+            "verify",
+            "--database-url",
+            "postgres://x@localhost/y",
+        ])
+        .unwrap();
+        match cli.command {
+            Some(Command::Audit(AuditArgs {
+                command: AuditCommand::Verify(v),
+            })) => assert_eq!(v.database.url().unwrap(), "postgres://x@localhost/y"),
+            other => panic!("expected audit verify, got {other:?}"),
+        }
+        assert!(parse(&["audit"]).is_err(), "audit needs a subcommand");
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! The `rampart` binary: parses the command line and hands over to the `server` library.
 //!
 //! `analyze` and `rules` run synchronously and never start the async runtime or look for a
-//! database; `serve` and `migrate` run on tokio.
+//! database; `serve`, `migrate` and `audit verify` run on tokio.
 
 use anyhow::Context;
 use clap::Parser;
-use server::config::{Cli, Command, DatabaseArgs, ServeArgs};
+use server::config::{
+    AuditArgs, AuditCommand, AuditVerifyArgs, Cli, Command, DatabaseArgs, ServeArgs,
+};
 use server::{shutdown, telemetry, AppState};
 use std::io::BufWriter;
 use std::process::ExitCode;
@@ -14,6 +16,17 @@ use std::process::ExitCode;
 enum Online {
     Serve(ServeArgs),
     Migrate(DatabaseArgs),
+    AuditVerify(AuditVerifyArgs),
+}
+
+impl Online {
+    /// The exit status when the command fails before reaching a verdict of its own.
+    fn failure(&self) -> ExitCode {
+        match self {
+            Online::Serve(_) | Online::Migrate(_) => ExitCode::FAILURE,
+            Online::AuditVerify(_) => server::cli::Outcome::Error.into(),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -26,6 +39,9 @@ fn main() -> ExitCode {
         None => Online::Serve(cli.serve),
         Some(Command::Serve(args)) => Online::Serve(args),
         Some(Command::Migrate(args)) => Online::Migrate(args.database),
+        Some(Command::Audit(AuditArgs {
+            command: AuditCommand::Verify(args),
+        })) => Online::AuditVerify(args),
         Some(Command::Analyze(args)) => {
             let mut out = BufWriter::new(std::io::stdout().lock());
             let outcome = server::cli::analyze(&args, &mut out, &mut std::io::stderr());
@@ -36,6 +52,7 @@ fn main() -> ExitCode {
             return server::cli::rules(&args, &mut out, &mut std::io::stderr()).into();
         }
     };
+    let failure = online.failure();
     let result = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -43,17 +60,26 @@ fn main() -> ExitCode {
         .and_then(|runtime| {
             runtime.block_on(async move {
                 match online {
-                    Online::Serve(args) => serve(args).await,
-                    Online::Migrate(database) => migrate(database).await,
+                    Online::Serve(args) => serve(args).await.map(|()| ExitCode::SUCCESS),
+                    Online::Migrate(database) => {
+                        migrate(database).await.map(|()| ExitCode::SUCCESS)
+                    }
+                    Online::AuditVerify(args) => {
+                        let mut out = std::io::stdout().lock();
+                        let outcome =
+                            server::cli::audit_verify(&args, &mut out, &mut std::io::stderr())
+                                .await;
+                        Ok(outcome.into())
+                    }
                 }
             })
         });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             tracing::error!("{err:#}");
             eprintln!("error: {err:#}");
-            ExitCode::FAILURE
+            failure
         }
     }
 }

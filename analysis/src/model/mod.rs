@@ -109,6 +109,10 @@ pub struct Element {
     /// Where the diagram draws it; never read by the rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geometry: Option<Geometry>,
+    /// What another tool recorded that Rampart has no field for (kept so imports and
+    /// exports lose nothing); never read by the rules.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, serde_json::Value>,
 }
 
 /// Position and size on the diagram canvas.
@@ -164,6 +168,10 @@ pub struct DataFlow {
     /// Bend points on the diagram; never read by the rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waypoints: Vec<Point>,
+    /// What another tool recorded that Rampart has no field for (kept so imports and
+    /// exports lose nothing); never read by the rules.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, serde_json::Value>,
 }
 
 /// Encryption in transit on a flow.

@@ -3,6 +3,7 @@
 use crate::dread::Dread;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A STRIDE category.
@@ -84,6 +85,24 @@ pub struct UserThreat {
     /// Mitigations in the author's words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mitigations: Vec<String>,
+    /// What is tracked about some of those mitigations (imported from tools that track
+    /// it), keyed by the mitigation's text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mitigation_status: BTreeMap<String, MitigationStatus>,
+}
+
+/// The tracking state of one mitigation of a [`UserThreat`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MitigationStatus {
+    /// In the tracking tool's words, e.g. `implemented`, `required`, `recommended`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub state: String,
+    /// The share of the risk it removes once in place, from 0 to 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_reduction: Option<u8>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
 }
 
 /// What people decided about one threat.

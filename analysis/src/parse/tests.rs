@@ -38,7 +38,7 @@ fn unknown_fields_are_rejected_naming_the_element() {
         r#"[{"id": "sn", "name": "s", "colour": "red", "kind": {"type": "subnet"}}]"#,
         "[]",
         expect![[
-            r#"element "sn", field "colour": unknown field `colour`, expected one of `id`, `name`, `kind`, `parent`, `security_groups`, `description`, `out_of_scope`, `geometry`"#
+            r#"element "sn", field "colour": unknown field `colour`, expected one of `id`, `name`, `kind`, `parent`, `security_groups`, `description`, `out_of_scope`, `geometry`, `attributes`"#
         ]],
     );
 }

@@ -1,15 +1,19 @@
-//! The offline subcommands: `rampart analyze` (a model file in, a report and a CI verdict
-//! out) and `rampart rules` (the catalogue). Neither touches the database or the network.
+//! The command-line subcommands that report and exit: `rampart analyze` (a model file in, a
+//! report and a CI verdict out) and `rampart rules` (the catalogue), which touch neither the
+//! database nor the network, and `rampart audit verify` (the audit log's hash chain), which
+//! only reads the database.
 //!
 //! Each takes its parsed arguments and two writers (standard output for the report,
 //! standard error for messages), so tests run them on in-memory buffers, and returns an
 //! [`Outcome`] that `main.rs` turns into the exit status.
 
 mod analyze;
+mod audit;
 pub mod render;
 mod rules;
 
 pub use analyze::{analyze, Analysis, Gate};
+pub use audit::audit_verify;
 pub use rules::rules;
 
 use std::process::ExitCode;
@@ -19,12 +23,16 @@ use std::process::ExitCode;
 pub enum Outcome {
     /// 0: no open finding at or above the threshold (or the command simply succeeded).
     Pass,
-    /// 1: one or more open findings at or above the threshold.
+    /// 1: one or more open findings at or above the threshold (or, for `audit verify`, a
+    /// broken chain).
     Fail,
     /// 2: the model is invalid, or the command line is.
     Invalid,
     /// 3: the model file cannot be read, or the output cannot be written.
     Unreadable,
+    /// 2, for `audit verify`: the check could not run (no database, no audit log, a failed
+    /// query), so there is no verdict.
+    Error,
 }
 
 impl Outcome {
@@ -35,6 +43,7 @@ impl Outcome {
             Outcome::Fail => 1,
             Outcome::Invalid => 2,
             Outcome::Unreadable => 3,
+            Outcome::Error => 2,
         }
     }
 }

@@ -60,76 +60,16 @@ pub fn write(a: &Analysis, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// One record, escaped by the register's CSV writer so both exports defuse the same cells.
 fn record<const N: usize>(out: &mut impl Write, cells: [&str; N]) -> io::Result<()> {
-    let mut line = String::new();
-    for (i, value) in cells.iter().enumerate() {
-        if i > 0 {
-            line.push(',');
-        }
-        cell(value, &mut line);
-    }
-    line.push_str("\r\n");
-    out.write_all(line.as_bytes())
-}
-
-/// Appends one cell: formula-guarded, then quoted when it needs to be.
-fn cell(value: &str, line: &mut String) {
-    let guard = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quote = value.contains([',', '"', '\n', '\r']);
-    if quote {
-        line.push('"');
-    }
-    if guard {
-        line.push('\'');
-    }
-    for c in value.chars() {
-        if c == '"' {
-            line.push('"');
-        }
-        line.push(c);
-    }
-    if quote {
-        line.push('"');
-    }
+    out.write_all(interop::register::csv_record(&cells).as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::cli::render::fixtures::{model_json, render, Fixture};
     use crate::config::ReportFormat;
     use analysis::Severity;
-
-    fn one(value: &str) -> String {
-        let mut line = String::new();
-        cell(value, &mut line);
-        line
-    }
-
-    #[test]
-    fn cells_a_spreadsheet_would_run_as_formulas_are_defused() {
-        assert_eq!(one("=1+2"), "'=1+2");
-        assert_eq!(one("+1"), "'+1");
-        assert_eq!(one("-1"), "'-1");
-        assert_eq!(one("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(one("\tx"), "'\tx");
-        assert_eq!(one("\rx"), "\"'\rx\"");
-        assert_eq!(one("a=b"), "a=b");
-        assert_eq!(one("7.25"), "7.25");
-    }
-
-    #[test]
-    fn cells_with_commas_quotes_or_line_breaks_are_quoted() {
-        assert_eq!(one("a,b"), "\"a,b\"");
-        assert_eq!(one("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(one("a\nb"), "\"a\nb\"");
-        assert_eq!(one("plain"), "plain");
-        assert_eq!(
-            one("=HYPERLINK(\"x\")"),
-            "\"'=HYPERLINK(\"\"x\"\")\"",
-            "guarded and quoted"
-        );
-    }
 
     #[test]
     fn the_file_has_a_header_and_a_row_per_finding() {
