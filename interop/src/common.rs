@@ -34,6 +34,28 @@ pub fn parse_object(input: &str, format: &'static str) -> Result<Map<String, Val
     }
 }
 
+/// Checks the format's version field: present, a string, and starting with one of
+/// `accepted` (e.g. `["0.1", "0.2"]`); `expected` names them in the error.
+pub fn check_version(
+    root: &Map<String, Value>,
+    key: &str,
+    format: &'static str,
+    accepted: &[&str],
+    expected: &'static str,
+) -> Result<(), ImportError> {
+    match root.get(key) {
+        None => Err(ImportError::MissingVersion { format, expected }),
+        Some(Value::String(v)) if accepted.iter().any(|a| v.starts_with(a)) => Ok(()),
+        Some(other) => Err(ImportError::Version {
+            format,
+            found: other
+                .as_str()
+                .map_or_else(|| other.to_string(), str::to_owned),
+            expected,
+        }),
+    }
+}
+
 fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",

@@ -28,24 +28,13 @@ pub(crate) const DREAD_HINT: &str = "rampartDread";
 /// Reads an OTM 0.1 or 0.2 model. Fails only when the input is not one at all.
 pub fn import(input: &str) -> Result<Imported, ImportError> {
     let root = common::parse_object(input, FORMAT)?;
-    match root.get("otmVersion") {
-        None => {
-            return Err(ImportError::MissingVersion {
-                format: FORMAT,
-                expected: "0.1.x or 0.2.x",
-            })
-        }
-        Some(Value::String(v)) if v.starts_with("0.1") || v.starts_with("0.2") => {}
-        Some(other) => {
-            return Err(ImportError::Version {
-                format: FORMAT,
-                found: other
-                    .as_str()
-                    .map_or_else(|| other.to_string(), str::to_owned),
-                expected: "0.1.x or 0.2.x",
-            })
-        }
-    }
+    common::check_version(
+        &root,
+        "otmVersion",
+        FORMAT,
+        &["0.1", "0.2"],
+        "0.1.x or 0.2.x",
+    )?;
     let root = Value::Object(root);
     let project = root.get("project").unwrap_or(&Value::Null);
     let mut r = Reader {

@@ -65,9 +65,14 @@ pub fn markdown(model: &ThreatModel, report: &Report) -> String {
     out
 }
 
-/// Text for a heading: line breaks become spaces, markup characters are escaped.
-fn inline(text: &str) -> String {
-    cell(&text.replace(['\r', '\n'], " "))
+/// One-line text (a heading, a single-line cell): control characters, line breaks included,
+/// become spaces; Markdown and HTML metacharacters are escaped.
+pub fn inline(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cell(&flat)
 }
 
 /// A table cell: escapes Markdown and HTML metacharacters; line breaks become `<br>`.

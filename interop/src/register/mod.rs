@@ -10,7 +10,7 @@ mod csv;
 mod markdown;
 
 pub use csv::{csv, csv_cell, csv_record};
-pub use markdown::markdown;
+pub use markdown::{inline as markdown_inline, markdown};
 
 use analysis::findings::USER_RULE;
 use analysis::model::{Status, ThreatModel};

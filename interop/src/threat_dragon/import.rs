@@ -43,24 +43,7 @@ const THREAT_FIELDS: &[&str] = &[
 /// Reads a Threat Dragon v2 model. Fails only when the input is not one at all.
 pub fn import(input: &str) -> Result<Imported, ImportError> {
     let root = common::parse_object(input, FORMAT)?;
-    match root.get("version") {
-        None => {
-            return Err(ImportError::MissingVersion {
-                format: FORMAT,
-                expected: "2.x",
-            })
-        }
-        Some(Value::String(v)) if v.starts_with("2.") => {}
-        Some(other) => {
-            return Err(ImportError::Version {
-                format: FORMAT,
-                found: other
-                    .as_str()
-                    .map_or_else(|| other.to_string(), str::to_owned),
-                expected: "2.x",
-            })
-        }
-    }
+    common::check_version(&root, "version", FORMAT, &["2."], "2.x")?;
     let root = Value::Object(root);
     let Some(diagrams) = root.pointer("/detail/diagrams").and_then(Value::as_array) else {
         return Err(ImportError::Shape {

@@ -54,24 +54,9 @@ pub fn write(a: &Analysis, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Free text made safe for a table cell: Markdown and HTML punctuation escaped, line breaks
-/// turned into spaces.
+/// Free text made safe for a one-line table cell, escaped as the threat register does.
 fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    interop::register::markdown_inline(s)
 }
 
 /// An identifier as inline code. Ids cannot hold backticks, but a path can; those are
