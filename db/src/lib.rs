@@ -1,6 +1,6 @@
 //! Rampart's persistence layer: the migrations, the connection pool and, as the product grows,
 //! one module per aggregate holding every SQL statement that touches it ([`audit`]: the
-//! hash-chained audit log).
+//! hash-chained audit log; [`users`]: accounts and the first-admin setup token).
 //!
 //! Functions take an executor or a pool from the caller; this crate keeps no global state, so
 //! each test can run against a database of its own.
@@ -11,8 +11,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub mod audit;
+pub mod users;
 
 pub use sqlx;
+pub use uuid::Uuid;
 
 /// The schema migrations, embedded at compile time from `migrations/`.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");

@@ -46,6 +46,43 @@ pub enum Command {
     Rules(RulesArgs),
     /// Inspect the audit log.
     Audit(AuditArgs),
+    /// Manage accounts.
+    User(UserArgs),
+}
+
+/// Settings of `rampart user`.
+#[derive(Debug, Clone, Args)]
+pub struct UserArgs {
+    #[command(subcommand)]
+    pub command: UserCommand,
+}
+
+/// What `rampart user` does.
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input (its first line), so it
+    /// never appears in the process list or the shell history:
+    /// `printf '%s\n' "$PASSWORD" | rampart user create --email a@example.com --admin`.
+    Create(UserCreateArgs),
+}
+
+/// Settings of `rampart user create`.
+#[derive(Debug, Clone, Args)]
+pub struct UserCreateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// The e-mail address the person signs in with.
+    #[arg(long)]
+    pub email: String,
+
+    /// The name shown in the interface; the e-mail's part before `@` when absent.
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// Make the account an administrator.
+    #[arg(long)]
+    pub admin: bool,
 }
 
 /// The exit statuses of `rampart audit verify`, shown under its `--help`.
@@ -255,9 +292,61 @@ pub struct ServeArgs {
     /// assets), as cargo-leptos writes it.
     #[arg(long, env = "RAMPART_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+
+    /// Minutes a session may stay unused before it ends.
+    #[arg(long, env = "RAMPART_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_idle_minutes: u64,
+
+    /// Minutes after sign-in at which a session ends, however active (12 hours by default).
+    #[arg(long, env = "RAMPART_SESSION_ABSOLUTE_MINUTES", default_value_t = 720, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_absolute_minutes: u64,
+
+    /// Send the session cookie without `Secure` (and so without the `__Host-` prefix). Only
+    /// for a public URL that is plain http on a host other than localhost, where browsers
+    /// would otherwise drop the cookie; never use it on a network you do not trust.
+    #[arg(long, env = "RAMPART_INSECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub insecure_cookies: bool,
+}
+
+/// What [`ServeArgs::session_settings`] decided about cookies, for the start-up log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookieSecurity {
+    /// `Secure`, as always unless asked otherwise.
+    Secure,
+    /// `RAMPART_INSECURE_COOKIES` was set but changes nothing: the public URL is https or
+    /// localhost, where `Secure` cookies work.
+    InsecureIgnored,
+    /// No `Secure`: plain HTTP on another host, as the operator asked.
+    Insecure,
 }
 
 impl ServeArgs {
+    /// The session settings, and whether the cookie is `Secure`. Fails when the public URL
+    /// is plain http on a host other than localhost and insecure cookies were not asked for:
+    /// browsers would drop the `Secure` cookie and nobody could sign in.
+    pub fn session_settings(
+        &self,
+    ) -> anyhow::Result<(crate::auth::SessionSettings, CookieSecurity)> {
+        let uri: Uri = self.public_url.parse().context("invalid public URL")?;
+        let plain_remote = uri.scheme_str() == Some("http")
+            && !crate::auth::session::is_local_host(uri.host().unwrap_or_default());
+        let security = match (plain_remote, self.insecure_cookies) {
+            (true, true) => CookieSecurity::Insecure,
+            (true, false) => bail!(
+                "the public URL {} is plain http on a host other than localhost, where browsers refuse secure cookies: serve it over https (e.g. behind a TLS proxy) or set RAMPART_INSECURE_COOKIES=1 to accept cookies that travel unprotected",
+                self.public_url
+            ),
+            (false, true) => CookieSecurity::InsecureIgnored,
+            (false, false) => CookieSecurity::Secure,
+        };
+        let settings = crate::auth::SessionSettings {
+            idle_timeout: Duration::from_secs(self.session_idle_minutes * 60),
+            absolute_timeout: Duration::from_secs(self.session_absolute_minutes * 60),
+            secure_cookie: security != CookieSecurity::Insecure,
+        };
+        Ok((settings, security))
+    }
+
     /// Leptos options derived from these settings, with no `LEPTOS_*` variable involved.
     pub fn leptos_options(&self) -> anyhow::Result<LeptosOptions> {
         let site_root = self
@@ -402,6 +491,63 @@ mod tests {
         assert!(parse(&["analyze", "m.json", "--fail-on", "severe"]).is_err());
         assert!(parse(&["analyze"]).is_err(), "the model file is required");
         assert!(parse(&["rules", "--format", "md"]).is_err());
+    }
+
+    #[test]
+    fn sessions_default_to_thirty_minutes_idle_and_twelve_hours_absolute() {
+        let (settings, security) = parse(&[]).unwrap().serve.session_settings().unwrap();
+        assert_eq!(settings.idle_timeout, Duration::from_secs(30 * 60));
+        assert_eq!(settings.absolute_timeout, Duration::from_secs(12 * 60 * 60));
+        assert!(settings.secure_cookie);
+        assert_eq!(security, CookieSecurity::Secure);
+    }
+
+    #[test]
+    fn insecure_cookies_apply_only_to_plain_http_on_another_host() {
+        let remote = ["--public-url", "http://rampart.lan:3000"];
+        let err = parse(&remote)
+            .unwrap()
+            .serve
+            .session_settings()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("RAMPART_INSECURE_COOKIES"),
+            "{err}"
+        );
+        let cli = parse(&[remote[0], remote[1], "--insecure-cookies"]).unwrap();
+        let (settings, security) = cli.serve.session_settings().unwrap();
+        assert_eq!(security, CookieSecurity::Insecure);
+        assert!(!settings.secure_cookie);
+        assert_eq!(settings.cookie_name(), "rampart");
+        for local in [
+            "http://localhost:3000",
+            "http://127.0.0.1:8080",
+            "https://rampart.lan",
+        ] {
+            let cli = parse(&["--public-url", local, "--insecure-cookies=1"]).unwrap();
+            let (settings, security) = cli.serve.session_settings().unwrap();
+            assert_eq!(security, CookieSecurity::InsecureIgnored, "{local}");
+            assert_eq!(settings.cookie_name(), "__Host-rampart");
+        }
+    }
+
+    #[test]
+    fn user_create_takes_email_name_and_admin() {
+        let cli = parse(&["user", "create", "--email", "a@example.com", "--admin"]).unwrap();
+        match cli.command {
+            Some(Command::User(UserArgs {
+                command: UserCommand::Create(c),
+            })) => {
+                assert_eq!(c.email, "a@example.com");
+                assert_eq!(c.name, None);
+                assert!(c.admin);
+            }
+            other => panic!("expected user create, got {other:?}"),
+        }
+        assert!(
+            parse(&["user", "create"]).is_err(),
+            "the e-mail is required"
+        );
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //!
 //! Order of the layers, outermost first: a request id is assigned (or taken from the client's
 //! `x-request-id`), the request is traced under it, the id is copied to the response, panics
-//! become generic 500s, baseline security and caching headers are set, and bodies are
-//! compressed.
+//! become generic 500s, baseline security and caching headers are set, bodies are
+//! compressed, the session is attached (loaded from Postgres only when something reads it),
+//! and unsafe requests pass the CSRF checks ([`crate::auth::csrf`]) or get 403.
 
-use crate::{health, AppState};
+use crate::auth::{csrf, session};
+use crate::{api, health, AppState};
 use app::{shell, App};
 use axum::body::Body;
 use axum::handler::HandlerWithoutStateExt;
@@ -62,11 +64,17 @@ pub fn router(state: AppState) -> Router {
         .append_index_html_on_directories(false)
         .not_found_service(not_found.into_service());
 
+    let sessions = session::layer(state.pool.clone(), &state.auth.sessions);
+    let csrf = middleware::from_fn_with_state(state.clone(), csrf::protect);
+
     Router::new()
         .route("/healthz", get(health::healthz))
+        .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context, move || shell(leptos.clone()))
         .fallback_service(static_files)
         .with_state(state)
+        .layer(csrf)
+        .layer(sessions)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

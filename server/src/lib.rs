@@ -1,8 +1,11 @@
-//! The `rampart` server: configuration, the HTTP router with its middleware, the start-up
-//! and shutdown sequence, and the offline subcommands ([`cli`]: `analyze`, `rules`).
+//! The `rampart` server: configuration, the HTTP router with its middleware, the REST API
+//! ([`api`]), accounts and sessions ([`auth`]), the start-up and shutdown sequence, and the
+//! subcommands ([`cli`]: `analyze`, `rules`, `audit verify`, `user create`).
 //! `main.rs` only parses the command line and calls in here, so tests build exactly the
 //! router production runs ([`router`]) and serve it on a port of their own ([`serve`]).
 
+pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod health;
@@ -26,6 +29,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// The origin users reach Rampart at, e.g. `https://rampart.example.com`.
     pub public_url: String,
+    /// Password hashing and session settings.
+    pub auth: auth::Auth,
 }
 
 impl FromRef<AppState> for LeptosOptions {

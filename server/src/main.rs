@@ -1,12 +1,13 @@
 //! The `rampart` binary: parses the command line and hands over to the `server` library.
 //!
 //! `analyze` and `rules` run synchronously and never start the async runtime or look for a
-//! database; `serve`, `migrate` and `audit verify` run on tokio.
+//! database; `serve`, `migrate`, `audit verify` and `user create` run on tokio.
 
 use anyhow::Context;
 use clap::Parser;
 use server::config::{
-    AuditArgs, AuditCommand, AuditVerifyArgs, Cli, Command, DatabaseArgs, ServeArgs,
+    AuditArgs, AuditCommand, AuditVerifyArgs, Cli, Command, CookieSecurity, DatabaseArgs,
+    ServeArgs, UserArgs, UserCommand, UserCreateArgs,
 };
 use server::{shutdown, telemetry, AppState};
 use std::io::BufWriter;
@@ -17,6 +18,7 @@ enum Online {
     Serve(ServeArgs),
     Migrate(DatabaseArgs),
     AuditVerify(AuditVerifyArgs),
+    UserCreate(UserCreateArgs),
 }
 
 impl Online {
@@ -24,7 +26,7 @@ impl Online {
     fn failure(&self) -> ExitCode {
         match self {
             Online::Serve(_) | Online::Migrate(_) => ExitCode::FAILURE,
-            Online::AuditVerify(_) => server::cli::Outcome::Error.into(),
+            Online::AuditVerify(_) | Online::UserCreate(_) => server::cli::Outcome::Error.into(),
         }
     }
 }
@@ -42,6 +44,9 @@ fn main() -> ExitCode {
         Some(Command::Audit(AuditArgs {
             command: AuditCommand::Verify(args),
         })) => Online::AuditVerify(args),
+        Some(Command::User(UserArgs {
+            command: UserCommand::Create(args),
+        })) => Online::UserCreate(args),
         Some(Command::Analyze(args)) => {
             let mut out = BufWriter::new(std::io::stdout().lock());
             let outcome = server::cli::analyze(&args, &mut out, &mut std::io::stderr());
@@ -69,6 +74,18 @@ fn main() -> ExitCode {
                         let outcome =
                             server::cli::audit_verify(&args, &mut out, &mut std::io::stderr())
                                 .await;
+                        Ok(outcome.into())
+                    }
+                    Online::UserCreate(args) => {
+                        let mut input = std::io::stdin().lock();
+                        let mut out = std::io::stdout().lock();
+                        let outcome = server::cli::user_create(
+                            &args,
+                            &mut input,
+                            &mut out,
+                            &mut std::io::stderr(),
+                        )
+                        .await;
                         Ok(outcome.into())
                     }
                 }
@@ -102,6 +119,16 @@ async fn migrate(database: DatabaseArgs) -> anyhow::Result<()> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let leptos = args.leptos_options()?;
+    let (sessions, cookies) = args.session_settings()?;
+    match cookies {
+        CookieSecurity::Secure => {}
+        CookieSecurity::InsecureIgnored => tracing::warn!(
+            "RAMPART_INSECURE_COOKIES is set but has no effect: the public URL is https or localhost, so the session cookie stays Secure"
+        ),
+        CookieSecurity::Insecure => tracing::warn!(
+            "RAMPART_INSECURE_COOKIES is set: the session cookie is sent without Secure over plain http, where anyone on the network can read it"
+        ),
+    }
     let bundle = args
         .site_root
         .join("pkg")
@@ -113,6 +140,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let pool = open_and_migrate(&args.database).await?;
+    if let Some(token) = server::auth::setup::prepare(&pool)
+        .await
+        .context("cannot prepare the first-admin setup")?
+    {
+        // The link holds a secret: it goes to the terminal only, never through the log.
+        tracing::info!("no account exists yet: the first-admin setup link is printed on standard error (valid for one hour, once)");
+        eprintln!(
+            "\nNo account exists yet. Create the first administrator within an hour at:\n\n    {}\n",
+            server::auth::setup::setup_link(&args.public_url, &token)
+        );
+    }
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
@@ -122,10 +160,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         pool: pool.clone(),
         leptos,
         public_url: args.public_url,
+        auth: server::auth::Auth {
+            hasher: server::auth::Hasher::default(),
+            sessions,
+        },
     };
+    let purge = tokio::spawn(server::auth::session::purge_expired(pool.clone()));
     server::serve(listener, state, shutdown::signal())
         .await
         .context("the server stopped with an error")?;
+    purge.abort();
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1,7 +1,7 @@
 //! The command-line subcommands that report and exit: `rampart analyze` (a model file in, a
 //! report and a CI verdict out) and `rampart rules` (the catalogue), which touch neither the
-//! database nor the network, and `rampart audit verify` (the audit log's hash chain), which
-//! only reads the database.
+//! database nor the network, `rampart audit verify` (the audit log's hash chain), which
+//! only reads the database, and `rampart user create` (an account, password on stdin).
 //!
 //! Each takes its parsed arguments and two writers (standard output for the report,
 //! standard error for messages), so tests run them on in-memory buffers, and returns an
@@ -11,10 +11,12 @@ mod analyze;
 mod audit;
 pub mod render;
 mod rules;
+mod user;
 
 pub use analyze::{analyze, Analysis, Gate};
 pub use audit::audit_verify;
 pub use rules::rules;
+pub use user::user_create;
 
 use std::process::ExitCode;
 

@@ -28,6 +28,7 @@ pub fn state(pool: PgPool, site_root: &Path) -> AppState {
         pool,
         leptos,
         public_url: "http://localhost:3000".into(),
+        auth: server::auth::Auth::default(),
     }
 }
 
@@ -193,4 +194,113 @@ async fn copy_both(
     mut b: impl AsyncRead + AsyncWrite + Unpin,
 ) {
     let _ = tokio::io::copy_bidirectional(&mut a, &mut b).await;
+}
+
+/// The origin the test state's public URL names; unsafe requests must come from it.
+pub const ORIGIN: &str = "http://localhost:3000";
+
+/// A password the policy accepts.
+pub const PASSWORD: &str = "violet-harbour-lantern-91";
+
+/// A browser's view of a session: the cookie pair to send back and the CSRF token.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    /// `__Host-rampart=<id>`, as sent in a `Cookie` header.
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The `__Host-rampart` cookie a response sets, as the whole `Set-Cookie` value.
+pub fn set_cookie(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("__Host-rampart="))
+}
+
+/// `name=value` of a `Set-Cookie` value.
+pub fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().trim().to_owned()
+}
+
+pub async fn body_json(response: Response<Body>) -> serde_json::Value {
+    let text = body_text(response).await;
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Opens a pre-session: `GET /api/v1/auth/csrf`, returning its cookie and token.
+pub async fn pre_session(state: AppState) -> Browser {
+    let response = get(state, "/api/v1/auth/csrf").await;
+    assert_eq!(response.status(), 200);
+    let cookie = cookie_pair(&set_cookie(&response).expect("a session cookie"));
+    let csrf = body_json(response).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Browser { cookie, csrf }
+}
+
+/// A same-origin JSON request as the app's pages make it, with the session's cookie and
+/// CSRF token when given.
+pub fn json_request(
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+    browser: Option<&Browser>,
+) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json")
+        .header("origin", ORIGIN);
+    if let Some(browser) = browser {
+        request = request
+            .header("cookie", &browser.cookie)
+            .header("x-csrf-token", &browser.csrf);
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+/// Stores an account with `password`, hashed as the server does.
+pub async fn create_user(
+    pool: &PgPool,
+    email: &str,
+    password: &str,
+    is_admin: bool,
+) -> db::users::User {
+    let hash = server::auth::Hasher::new(1)
+        .hash(password.to_owned())
+        .await
+        .unwrap();
+    db::users::insert_user(
+        pool,
+        &db::users::NewUser {
+            email,
+            name: "Test Person",
+            password_hash: &hash,
+            is_admin,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Signs in through the API from a fresh pre-session; returns the signed-in browser.
+pub async fn sign_in(state: AppState, email: &str, password: &str) -> Browser {
+    let before = pre_session(state.clone()).await;
+    let body = serde_json::json!({ "email": email, "password": password });
+    let response = send(
+        state,
+        json_request("POST", "/api/v1/auth/signin", body, Some(&before)),
+    )
+    .await;
+    assert_eq!(response.status(), 200, "sign-in succeeds");
+    let cookie = cookie_pair(&set_cookie(&response).expect("a new session cookie"));
+    let csrf = body_json(response).await["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Browser { cookie, csrf }
 }

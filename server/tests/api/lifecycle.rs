@@ -94,7 +94,7 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 /// `DATABASE_URL` pointing at the database `name` on the same server.
-fn url_for_database(name: &str) -> String {
+pub(crate) fn url_for_database(name: &str) -> String {
     let url = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for the database tests");
     with_database(&url, name)
 }

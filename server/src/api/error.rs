@@ -1,0 +1,118 @@
+//! The REST API's error type: every failure is `{"error": {"code", "message", "details"}}`
+//! with the matching status (SECURITY.md R33).
+//!
+//! A 5xx never tells the client why: the cause is logged (inside the request's span, so the
+//! line carries its `x-request-id`, which the response echoes) and the client gets a generic
+//! message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A failed API request.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// Stable, machine-readable: `invalid_credentials`, `csrf_failed`, ...
+    pub code: &'static str,
+    /// For people; never holds internals.
+    pub message: String,
+    pub details: Option<Value>,
+    /// The cause of a 5xx, for the log only.
+    source: Option<anyhow::Error>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Inner<'a>,
+}
+
+#[derive(Serialize)]
+struct Inner<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<&'a Value>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            details: None,
+            source: None,
+        }
+    }
+
+    pub fn with_details(mut self, details: Value) -> ApiError {
+        self.details = Some(details);
+        self
+    }
+
+    /// A 500 whose cause is logged and not shown.
+    pub fn internal(err: impl Into<anyhow::Error>) -> ApiError {
+        let mut error = ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "an internal error occurred; quote the x-request-id header when reporting it",
+        );
+        error.source = Some(err.into());
+        error
+    }
+
+    /// 401: no valid session.
+    pub fn unauthenticated() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "sign in to continue",
+        )
+    }
+
+    /// 401: the one answer to every failed sign-in (R4).
+    pub fn invalid_credentials() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "the e-mail address or password is incorrect",
+        )
+    }
+
+    /// 403: the CSRF checks failed.
+    pub fn csrf() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "this request must come from Rampart's own pages with a valid X-CSRF-Token header; fetch one from GET /api/v1/auth/csrf",
+        )
+    }
+
+    /// 422: input that parsed but breaks a rule; `field` names the culprit.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", message)
+            .with_details(serde_json::json!({ "field": field }))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            match &self.source {
+                Some(source) => tracing::error!(error = %format!("{source:#}"), "request failed"),
+                None => tracing::error!(code = self.code, "request failed"),
+            }
+        }
+        let body = Body {
+            error: Inner {
+                code: self.code,
+                message: &self.message,
+                details: self.details.as_ref(),
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
