@@ -144,11 +144,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("cannot prepare the first-admin setup")?
     {
-        // The link holds a secret: it goes to the terminal only, never through the log.
-        tracing::info!("no account exists yet: the first-admin setup link is printed on standard error (valid for one hour, once)");
+        // The token is a secret: it goes to the terminal only, never through the log.
+        tracing::info!("no account exists yet: a one-time setup token is printed on standard error (valid for one hour)");
         eprintln!(
-            "\nNo account exists yet. Create the first administrator within an hour at:\n\n    {}\n",
-            server::auth::setup::setup_link(&args.public_url, &token)
+            "\nNo account exists yet. Create the first administrator with\n\n    \
+             printf '%s\\n' 'A-LONG-PASSWORD' | rampart user create --email you@example.com --admin\n\n\
+             or, within the hour, send this one-time token to POST {}/api/v1/auth/setup \
+             (README.md, \"First start and accounts\"; the browser setup page comes with the \
+             account screens):\n\n    setup token: {}\n",
+            args.public_url, token
         );
     }
     let listener = tokio::net::TcpListener::bind(args.bind)

@@ -625,7 +625,7 @@ async fn rampart_user_create_reads_the_password_from_stdin(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "db::MIGRATOR")]
-async fn rampart_serve_prints_a_setup_link_on_a_fresh_database(pool: PgPool) {
+async fn rampart_serve_prints_a_setup_token_on_a_fresh_database(pool: PgPool) {
     let site = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
         .env("DATABASE_URL", database_url_of(&pool))
@@ -640,8 +640,8 @@ async fn rampart_serve_prints_a_setup_link_on_a_fresh_database(pool: PgPool) {
     let mut seen = Vec::new();
     while Instant::now() < deadline {
         let Some(Ok(line)) = lines.next() else { break };
-        if let Some(at) = line.find("http://localhost:3000/setup#token=") {
-            link = Some(line[at..].trim().to_owned());
+        if let Some(at) = line.find("setup token: ") {
+            link = Some(line[at + "setup token: ".len()..].trim().to_owned());
         }
         let ready = line.contains("rampart is ready");
         seen.push(line);
@@ -653,8 +653,13 @@ async fn rampart_serve_prints_a_setup_link_on_a_fresh_database(pool: PgPool) {
         .args(["-TERM", &child.id().to_string()])
         .status();
     let _ = child.wait();
-    let link = link.unwrap_or_else(|| panic!("no setup link in {seen:#?}"));
-    let token = link.rsplit('=').next().unwrap();
+    let token = link.unwrap_or_else(|| panic!("no setup token in {seen:#?}"));
+    let token = token.as_str();
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("rampart user create --email")),
+        "the other way in is shown too: {seen:#?}"
+    );
     let logged_lines = seen.iter().filter(|l| l.contains(token)).count();
     assert_eq!(logged_lines, 1, "printed once, and never in a log line");
     let stored: bool =
