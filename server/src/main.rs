@@ -146,13 +146,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     {
         // The token is a secret: it goes to the terminal only, never through the log.
         tracing::info!("no account exists yet: a one-time setup token is printed on standard error (valid for one hour)");
+        // The command as this very binary, so it can be pasted as it is.
+        let exe = std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "rampart".to_owned());
         eprintln!(
-            "\nNo account exists yet. Create the first administrator with\n\n    \
-             printf '%s\\n' 'A-LONG-PASSWORD' | rampart user create --email you@example.com --admin\n\n\
+            "\nNo account exists yet. Create the first administrator with (DATABASE_URL set as \
+             for this server)\n\n    \
+             printf '%s\\n' 'A-LONG-PASSWORD' | {} user create --email you@example.com --admin\n\n\
              or, within the hour, send this one-time token to POST {}/api/v1/auth/setup \
              (README.md, \"First start and accounts\"; the browser setup page comes with the \
              account screens):\n\n    setup token: {}\n",
-            args.public_url, token
+            exe, args.public_url, token
         );
     }
     let listener = tokio::net::TcpListener::bind(args.bind)
