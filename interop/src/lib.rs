@@ -3,9 +3,9 @@
 //! A pure library like `analysis`: no I/O, no async, no database, no UI, so it builds for
 //! wasm32 and the server, the command line and the browser can share it. Codemap:
 //! [`threat_dragon`] (OWASP Threat Dragon v2 JSON), [`otm`] (Open Threat Model 0.1 and 0.2
-//! JSON), [`register`] (the threat register: rows, CSV, JSON, Markdown); `common` holds what
-//! the importers share (ids, STRIDE and status tables, repairing a model until it
-//! validates).
+//! JSON), [`register`] (the threat register: rows, CSV, JSON, Markdown; XLSX and PDF with the
+//! `documents` feature); `common` holds what the importers share (ids, STRIDE and status
+//! tables, repairing a model until it validates).
 //!
 //! Importers read other tools' files tolerantly: anything they cannot keep becomes a warning
 //! in [`Imported::warnings`], and the model they return always passes

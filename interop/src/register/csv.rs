@@ -1,13 +1,13 @@
 //! The register as CSV (RFC 4180: CRLF record ends, quoted cells with doubled quotes).
 //!
 //! Every cell is treated as hostile: one a spreadsheet would run as a formula (starting
-//! with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, then cells
+//! with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'` ([`defuse`]), then cells
 //! holding a comma, quote or line break are quoted.
 
-use super::rows;
+use super::{defuse, rows};
 use analysis::{Report, ThreatModel};
 
-const HEADER: [&str; 22] = [
+pub(super) const HEADER: [&str; 22] = [
     "key",
     "source",
     "rule",
@@ -81,15 +81,11 @@ pub fn csv_record<S: AsRef<str>>(cells: &[S]) -> String {
 
 /// One cell: formula-guarded, then quoted when it needs to be.
 pub fn csv_cell(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
+    let guarded = defuse(value);
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
-        guarded
+        guarded.into_owned()
     }
 }
 

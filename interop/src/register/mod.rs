@@ -1,6 +1,6 @@
 //! The threat register auditors file: one [`RegisterRow`] per threat in the report (computed
 //! and user-written, open or closed), and its writers: [`csv()`], [`json()`] and
-//! [`markdown()`].
+//! [`markdown()`], and with the `documents` feature (native only) `xlsx()` and `pdf()`.
 //!
 //! Rows follow the report's order (highest severity first, then by key). Threats on
 //! out-of-scope elements are not in the report, so not in the register; the report's
@@ -8,14 +8,34 @@
 
 mod csv;
 mod markdown;
+#[cfg(feature = "documents")]
+mod pdf;
+#[cfg(feature = "documents")]
+mod xlsx;
 
 pub use csv::{csv, csv_cell, csv_record};
 pub use markdown::{inline as markdown_inline, markdown};
+#[cfg(feature = "documents")]
+pub use pdf::pdf;
+#[cfg(feature = "documents")]
+pub use xlsx::{xlsx, XlsxError};
 
 use analysis::findings::USER_RULE;
 use analysis::model::{Status, ThreatModel};
 use analysis::{Finding, Report, Severity, Stride, TargetKind};
 use serde::Serialize;
+use std::borrow::Cow;
+
+/// Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) with a leading `'`, so it stays text; anything else unchanged. Every
+/// spreadsheet writer (CSV, XLSX) passes every text cell through this.
+pub fn defuse(value: &str) -> Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
 
 /// One threat in the register.
 #[derive(Debug, Clone, PartialEq, Serialize)]
