@@ -252,6 +252,13 @@ pub fn is_scalar(v: &Value) -> bool {
     !matches!(v, Value::Array(_) | Value::Object(_))
 }
 
+/// The last step of every importer: repairs what would fail validation (with warnings) and
+/// hands the result over.
+pub fn finish(mut model: ThreatModel, mut warnings: Vec<String>) -> crate::Imported {
+    repair(&mut model, &mut warnings);
+    crate::Imported { model, warnings }
+}
+
 /// Repairs a model until it validates: dangling parents are cleared, and anything else
 /// invalid is dropped, each with a warning.
 pub fn repair(model: &mut ThreatModel, warnings: &mut Vec<String>) {

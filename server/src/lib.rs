@@ -45,6 +45,17 @@ impl FromRef<AppState> for PgPool {
     }
 }
 
+/// Opens the pool for `database` and applies pending migrations, waiting for the database
+/// as configured. Every command that writes (serve, migrate, user create) starts here.
+pub async fn open_database(database: &config::DatabaseArgs) -> anyhow::Result<PgPool> {
+    use anyhow::Context;
+    let pool = db::lazy_pool(database.url()?, &database.pool_config())?;
+    db::migrate(&pool, database.wait())
+        .await
+        .context("database start-up failed")?;
+    Ok(pool)
+}
+
 /// Serves the application on `listener` until `shutdown` completes, then lets the requests
 /// in flight finish.
 pub async fn serve(

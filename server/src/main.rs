@@ -101,16 +101,8 @@ fn main() -> ExitCode {
     }
 }
 
-async fn open_and_migrate(database: &DatabaseArgs) -> anyhow::Result<sqlx::PgPool> {
-    let pool = db::lazy_pool(database.url()?, &database.pool_config())?;
-    db::migrate(&pool, database.wait())
-        .await
-        .context("database start-up failed")?;
-    Ok(pool)
-}
-
 async fn migrate(database: DatabaseArgs) -> anyhow::Result<()> {
-    let pool = open_and_migrate(&database).await?;
+    let pool = server::open_database(&database).await?;
     let applied = db::MIGRATOR.iter().count();
     tracing::info!(migrations = applied, "database schema is up to date");
     pool.close().await;
@@ -139,7 +131,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "the browser bundle is missing: pages render but will not become interactive (build with `cargo leptos build --release`)"
         );
     }
-    let pool = open_and_migrate(&args.database).await?;
+    let pool = server::open_database(&args.database).await?;
     if let Some(token) = server::auth::setup::prepare(&pool)
         .await
         .context("cannot prepare the first-admin setup")?

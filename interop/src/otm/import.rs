@@ -68,11 +68,7 @@ pub fn import(input: &str) -> Result<Imported, ImportError> {
         r.warnings
             .push(format!("ignored field {field} ({count} occurrence(s))"));
     }
-    common::repair(&mut r.model, &mut r.warnings);
-    Ok(Imported {
-        model: r.model,
-        warnings: r.warnings,
-    })
+    Ok(common::finish(r.model, r.warnings))
 }
 
 struct Reader {

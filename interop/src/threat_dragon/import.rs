@@ -85,11 +85,7 @@ pub fn import(input: &str) -> Result<Imported, ImportError> {
         ));
     }
     credentials_asset(&mut r.model);
-    common::repair(&mut r.model, &mut r.warnings);
-    Ok(Imported {
-        model: r.model,
-        warnings: r.warnings,
-    })
+    Ok(common::finish(r.model, r.warnings))
 }
 
 struct Reader {

@@ -34,15 +34,10 @@ const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 /// The session's token, made and stored on first use.
 pub async fn token_for(session: &Session) -> Result<String, ApiError> {
     let existing: Option<String> = session.get(CSRF_TOKEN).await.map_err(ApiError::internal)?;
-    if let Some(token) = existing {
-        return Ok(token);
+    match existing {
+        Some(token) => Ok(token),
+        None => renew(session).await,
     }
-    let token = super::random_token();
-    session
-        .insert(CSRF_TOKEN, &token)
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(token)
 }
 
 /// Replaces the session's token (at sign-in, so a token seen before is worthless after).

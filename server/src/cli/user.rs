@@ -88,15 +88,9 @@ async fn create(
         .await
         .map_err(Failure::Other)?;
 
-    let database = &args.database;
-    let pool = db::lazy_pool(
-        database.url().map_err(Failure::Other)?,
-        &database.pool_config(),
-    )
-    .map_err(|e| Failure::Other(e.into()))?;
-    db::migrate(&pool, database.wait())
+    let pool = crate::open_database(&args.database)
         .await
-        .map_err(|e| Failure::Other(e.into()))?;
+        .map_err(Failure::Other)?;
     let mut tx = pool.begin().await?;
     let user = db::users::insert_user(
         &mut *tx,
