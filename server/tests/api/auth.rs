@@ -705,6 +705,52 @@ async fn rampart_user_create_reads_the_password_from_stdin(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "db::MIGRATOR")]
+async fn rampart_user_reset_password_prints_a_one_time_link(pool: PgPool) {
+    create_user(&pool, "ada@example.com", PASSWORD, false).await;
+    let run = |email: &str| {
+        Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(["user", "reset-password", "--email", email])
+            .env("DATABASE_URL", database_url_of(&pool))
+            .env("RAMPART_PUBLIC_URL", "https://rampart.example.com")
+            .output()
+            .unwrap()
+    };
+    let unknown = run("nobody@example.com");
+    assert_eq!(unknown.status.code(), Some(1));
+    let output = run("ADA@example.com");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let link = stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("https://rampart.example.com/reset-password#token="))
+        .unwrap_or_else(|| panic!("no link in {stdout}"));
+    let token = link.split_once("#token=").unwrap().1;
+
+    let anonymous = pre_session(state(pool.clone())).await;
+    let new_password = "quartz-meadow-signal-47";
+    let body = json!({ "token": token, "new_password": new_password });
+    let response = send(
+        state(pool.clone()),
+        json_request(
+            "POST",
+            "/api/v1/auth/password-reset",
+            body,
+            Some(&anonymous),
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 204);
+    sign_in(state(pool.clone()), "ada@example.com", new_password).await;
+    let audited: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where action like '%reset%' order by audit_log_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, ["user.reset_link", "auth.password.reset"]);
+}
+
+#[sqlx::test(migrator = "db::MIGRATOR")]
 async fn rampart_serve_prints_a_setup_link_on_a_fresh_database(pool: PgPool) {
     let site = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
