@@ -174,9 +174,7 @@ pub async fn authorize(
 ) -> Result<Grant, ApiError> {
     let role = match resource {
         Resource::Team(team) => {
-            let found = db::teams::get_team(pool, team, principal.user.id)
-                .await
-                .map_err(ApiError::internal)?;
+            let found = db::teams::get_team(pool, team, principal.user.id).await?;
             match found {
                 None => return Err(not_found()),
                 Some(team) => team.role,

@@ -120,17 +120,12 @@ async fn list_events(
         before_id: query.before,
         team: query.team,
     };
-    let page = db::audit::list_audit_events(&state.pool, &filter)
-        .await
-        .map_err(ApiError::internal)?;
+    let page = db::audit::list_audit_events(&state.pool, &filter).await?;
     let mut names: HashMap<Uuid, String> = HashMap::new();
     for entry in &page.entries {
         if let Some(id) = entry.actor.as_deref().and_then(|a| a.parse::<Uuid>().ok()) {
             if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
-                if let Some(user) = db::users::get_user(&state.pool, id)
-                    .await
-                    .map_err(ApiError::internal)?
-                {
+                if let Some(user) = db::users::get_user(&state.pool, id).await? {
                     slot.insert(user.name);
                 }
             }

@@ -170,24 +170,14 @@ async fn setup(
     let email = valid_email(&body.email)?;
     let name = valid_name(&body.name)?;
     valid_password(&body.password, email, name)?;
-    let hash = state
-        .auth
-        .hasher
-        .hash(body.password)
-        .await
-        .map_err(ApiError::internal)?;
+    let hash = state.auth.hasher.hash(body.password).await?;
 
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
+    let mut tx = state.pool.begin().await?;
     let token_hash = crate::auth::secret_hash(&body.token);
-    if !db::users::consume_setup_token(&mut tx, &token_hash)
-        .await
-        .map_err(ApiError::internal)?
-    {
+    if !db::users::consume_setup_token(&mut tx, &token_hash).await? {
         drop(tx);
         let event = meta.event("auth.setup", AuditOutcome::Failure);
-        append_audit_event_with_pool(&state.pool, &event)
-            .await
-            .map_err(ApiError::internal)?;
+        append_audit_event_with_pool(&state.pool, &event).await?;
         return Err(ApiError::new(
             StatusCode::GONE,
             "setup_unavailable",
@@ -204,14 +194,11 @@ async fn setup(
         },
     )
     .await?;
-    let mut event = meta.event("auth.setup", AuditOutcome::Success);
-    event.actor = Some(user.id.to_string());
+    let mut event = meta.event_by(user.id, "auth.setup", AuditOutcome::Success);
     event.target = Some(format!("user:{}", user.id));
     event.details = json!({ "is_admin": true });
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     tracing::info!(user_id = %user.id, "first administrator created");
     Ok((StatusCode::CREATED, Json(UserView::from(&user))).into_response())
 }
@@ -242,7 +229,7 @@ async fn start_session(
     let csrf_token = csrf::renew(session).await?;
     // Saved now rather than by the layer after the response, so the row exists for the
     // session index and the audited sign-in.
-    session.save().await.map_err(ApiError::internal)?;
+    session.save().await?;
     if let Some(id) = session.id() {
         db::sessions::record_sign_in(
             &state.pool,
@@ -251,8 +238,7 @@ async fn start_session(
             meta.client_addr,
             meta.user_agent.as_deref(),
         )
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     }
     Ok(csrf_token)
 }
@@ -281,15 +267,11 @@ async fn sign_in(
         if refused.status == StatusCode::TOO_MANY_REQUESTS {
             let mut event = meta.event("auth.signin", AuditOutcome::Denied);
             event.details = json!({ "reason": "throttled" });
-            append_audit_event_with_pool(&state.pool, &event)
-                .await
-                .map_err(ApiError::internal)?;
+            append_audit_event_with_pool(&state.pool, &event).await?;
         }
         return Err(refused);
     }
-    let user = db::users::find_user_by_email(&state.pool, body.email.trim())
-        .await
-        .map_err(ApiError::internal)?;
+    let user = db::users::find_user_by_email(&state.pool, body.email.trim()).await?;
     let matches = state
         .auth
         .hasher
@@ -297,8 +279,7 @@ async fn sign_in(
             body.password.clone(),
             user.as_ref().map(|u| u.password_hash.clone()),
         )
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let failure = match &user {
         None => Some("unknown_account"),
         Some(_) if !matches => Some("wrong_password"),
@@ -312,21 +293,16 @@ async fn sign_in(
             event.target = Some(format!("user:{}", user.id));
         }
         event.details = json!({ "reason": reason });
-        append_audit_event_with_pool(&state.pool, &event)
-            .await
-            .map_err(ApiError::internal)?;
+        append_audit_event_with_pool(&state.pool, &event).await?;
         return Err(ApiError::invalid_credentials());
     }
     let user = user.expect("a success has an account");
     throttle::record_success(&state.pool, &body.email).await?;
     upgrade_hash(&state, &user, body.password).await;
     let csrf_token = start_session(&state, &session, &user, &meta).await?;
-    let mut event = meta.event("auth.signin", AuditOutcome::Success);
-    event.actor = Some(user.id.to_string());
+    let mut event = meta.event_by(user.id, "auth.signin", AuditOutcome::Success);
     event.target = Some(format!("user:{}", user.id));
-    append_audit_event_with_pool(&state.pool, &event)
-        .await
-        .map_err(ApiError::internal)?;
+    append_audit_event_with_pool(&state.pool, &event).await?;
     Ok(Json(SignedIn {
         user: UserView::from(&user),
         csrf_token,
@@ -399,8 +375,7 @@ async fn sign_up(
         Some(token) => {
             let found =
                 db::teams::find_invitation_by_token(&state.pool, &crate::auth::secret_hash(token))
-                    .await
-                    .map_err(ApiError::internal)?
+                    .await?
                     .ok_or_else(invitation_unavailable)?;
             if !found.email.eq_ignore_ascii_case(email) {
                 return Err(invitation_for_another_address());
@@ -417,13 +392,8 @@ async fn sign_up(
         }
     };
     valid_password(&body.password, email, name)?;
-    let hash = state
-        .auth
-        .hasher
-        .hash(body.password)
-        .await
-        .map_err(ApiError::internal)?;
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
+    let hash = state.auth.hasher.hash(body.password).await?;
+    let mut tx = state.pool.begin().await?;
     let user = db::users::insert_user(
         &mut *tx,
         &NewUser {
@@ -434,13 +404,11 @@ async fn sign_up(
         },
     )
     .await?;
-    let mut event = meta.event("auth.signup", AuditOutcome::Success);
-    event.actor = Some(user.id.to_string());
+    let mut event = meta.event_by(user.id, "auth.signup", AuditOutcome::Success);
     event.target = Some(format!("user:{}", user.id));
     if let Some(invitation) = &invitation {
         let accepted = db::teams::accept_invitation(&mut tx, invitation.id, user.id)
-            .await
-            .map_err(ApiError::internal)?
+            .await?
             .ok_or_else(invitation_unavailable)?;
         event.details = json!({
             "invitation_id": accepted.id,
@@ -448,10 +416,8 @@ async fn sign_up(
             "role": accepted.role.as_str(),
         });
     }
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     let csrf_token = start_session(&state, &session, &user, &meta).await?;
     Ok((
         StatusCode::CREATED,
@@ -471,16 +437,11 @@ async fn sign_out(
     Sess(session): Sess,
     meta: RequestMeta,
 ) -> Result<Response, ApiError> {
-    let user_id: Option<uuid::Uuid> = session
-        .get(session::USER_ID)
-        .await
-        .map_err(ApiError::internal)?;
-    session.flush().await.map_err(ApiError::internal)?;
+    let user_id: Option<uuid::Uuid> = session.get(session::USER_ID).await?;
+    session.flush().await?;
     let mut event = meta.event("auth.signout", AuditOutcome::Success);
     event.actor = user_id.map(|id| id.to_string());
-    append_audit_event_with_pool(&state.pool, &event)
-        .await
-        .map_err(ApiError::internal)?;
+    append_audit_event_with_pool(&state.pool, &event).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
         HeaderName::from_static("clear-site-data"),
@@ -521,42 +482,28 @@ async fn change_password(
         .auth
         .hasher
         .verify(body.current_password, Some(user.password_hash.clone()))
-        .await
-        .map_err(ApiError::internal)?;
-    let mut event = meta.event("auth.password.change", AuditOutcome::Failure);
-    event.actor = Some(user.id.to_string());
+        .await?;
+    let mut event = meta.event_by(user.id, "auth.password.change", AuditOutcome::Failure);
     event.target = Some(format!("user:{}", user.id));
     if !matches {
         event.details = json!({ "reason": "wrong_current_password" });
-        append_audit_event_with_pool(&state.pool, &event)
-            .await
-            .map_err(ApiError::internal)?;
+        append_audit_event_with_pool(&state.pool, &event).await?;
         return Err(ApiError::invalid_field(
             "current_password",
             "the current password is incorrect",
         ));
     }
     valid_password_for("new_password", &body.new_password, &user.email, &user.name)?;
-    let hash = state
-        .auth
-        .hasher
-        .hash(body.new_password)
-        .await
-        .map_err(ApiError::internal)?;
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
-    db::users::set_password_hash(&mut *tx, user.id, &hash)
-        .await
-        .map_err(ApiError::internal)?;
+    let hash = state.auth.hasher.hash(body.new_password).await?;
+    let mut tx = state.pool.begin().await?;
+    db::users::set_password_hash(&mut *tx, user.id, &hash).await?;
     let ended =
         db::sessions::end_other_sessions(&mut *tx, user.id, principal.session_id().as_deref())
-            .await
-            .map_err(ApiError::internal)?;
+            .await?;
     event.outcome = AuditOutcome::Success;
     event.details = json!({ "other_sessions_ended": ended });
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -587,44 +534,26 @@ async fn reset_password(
     ApiJson(body): ApiJson<PasswordReset>,
 ) -> Result<StatusCode, ApiError> {
     let token_hash = crate::auth::secret_hash(&body.token);
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
-    let Some(user_id) = db::users::consume_password_reset(&mut tx, &token_hash)
-        .await
-        .map_err(ApiError::internal)?
-    else {
+    let mut tx = state.pool.begin().await?;
+    let Some(user_id) = db::users::consume_password_reset(&mut tx, &token_hash).await? else {
         drop(tx);
         let mut event = meta.event("auth.password.reset", AuditOutcome::Failure);
         event.details = json!({ "reason": "unknown_token" });
-        append_audit_event_with_pool(&state.pool, &event)
-            .await
-            .map_err(ApiError::internal)?;
+        append_audit_event_with_pool(&state.pool, &event).await?;
         return Err(reset_unavailable());
     };
     let user = db::users::get_user(&mut *tx, user_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(reset_unavailable)?;
     valid_password_for("new_password", &body.new_password, &user.email, &user.name)?;
-    let hash = state
-        .auth
-        .hasher
-        .hash(body.new_password)
-        .await
-        .map_err(ApiError::internal)?;
-    db::users::set_password_hash(&mut *tx, user.id, &hash)
-        .await
-        .map_err(ApiError::internal)?;
-    let ended = db::sessions::end_other_sessions(&mut *tx, user.id, None)
-        .await
-        .map_err(ApiError::internal)?;
-    let mut event = meta.event("auth.password.reset", AuditOutcome::Success);
-    event.actor = Some(user.id.to_string());
+    let hash = state.auth.hasher.hash(body.new_password).await?;
+    db::users::set_password_hash(&mut *tx, user.id, &hash).await?;
+    let ended = db::sessions::end_other_sessions(&mut *tx, user.id, None).await?;
+    let mut event = meta.event_by(user.id, "auth.password.reset", AuditOutcome::Success);
     event.target = Some(format!("user:{}", user.id));
     event.details = json!({ "sessions_ended": ended });
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -679,8 +608,7 @@ async fn list_sessions(
         principal.user.id,
         principal.session_id().as_deref(),
     )
-    .await
-    .map_err(ApiError::internal)?;
+    .await?;
     Ok(Json(
         sessions
             .into_iter()
@@ -714,18 +642,13 @@ async fn end_session(
         Resource::OwnAccount,
     )
     .await?;
-    let ended = db::sessions::end_session(&state.pool, principal.user.id, &id)
-        .await
-        .map_err(ApiError::internal)?;
+    let ended = db::sessions::end_session(&state.pool, principal.user.id, &id).await?;
     if !ended {
         return Err(ApiError::not_found("session"));
     }
-    let mut event = meta.event("auth.session.end", AuditOutcome::Success);
-    event.actor = Some(principal.user.id.to_string());
+    let mut event = meta.event_by(principal.user.id, "auth.session.end", AuditOutcome::Success);
     event.target = Some(format!("user:{}", principal.user.id));
-    append_audit_event_with_pool(&state.pool, &event)
-        .await
-        .map_err(ApiError::internal)?;
+    append_audit_event_with_pool(&state.pool, &event).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

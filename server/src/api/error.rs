@@ -115,6 +115,27 @@ impl ApiError {
     }
 }
 
+/// A database failure is a 500 whose cause is logged (`?` on a `db` call).
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> ApiError {
+        ApiError::internal(err)
+    }
+}
+
+/// A failed password hash or other internal step is a 500 whose cause is logged.
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> ApiError {
+        ApiError::internal(err)
+    }
+}
+
+/// A session store failure is a 500 whose cause is logged.
+impl From<tower_sessions::session::Error> for ApiError {
+    fn from(err: tower_sessions::session::Error) -> ApiError {
+        ApiError::internal(err)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status.is_server_error() {

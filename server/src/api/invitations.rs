@@ -51,9 +51,8 @@ async fn my_invitations(
         Resource::OwnAccount,
     )
     .await?;
-    let invitations = db::teams::list_invitations_for_email(&state.pool, &principal.user.email)
-        .await
-        .map_err(ApiError::internal)?;
+    let invitations =
+        db::teams::list_invitations_for_email(&state.pool, &principal.user.email).await?;
     Ok(Json(
         invitations.into_iter().map(InvitationView::from).collect(),
     ))
@@ -77,8 +76,7 @@ struct Preview {
 
 async fn by_token(state: &AppState, token: &str) -> Result<Invitation, ApiError> {
     db::teams::find_invitation_by_token(&state.pool, &crate::auth::secret_hash(token))
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(unavailable)
 }
 
@@ -121,40 +119,40 @@ async fn accept(
     )
     .await?;
     if !invitation.email.eq_ignore_ascii_case(&principal.user.email) {
-        let mut event = meta.event("team.invitation.accept", AuditOutcome::Denied);
-        event.actor = Some(principal.user.id.to_string());
+        let mut event = meta.event_by(
+            principal.user.id,
+            "team.invitation.accept",
+            AuditOutcome::Denied,
+        );
         event.target = Some(format!("team:{}", invitation.team_id));
         event.details = json!({ "team_id": invitation.team_id, "invitation_id": invitation.id, "reason": "another_address" });
-        append_audit_event_with_pool(&state.pool, &event)
-            .await
-            .map_err(ApiError::internal)?;
+        append_audit_event_with_pool(&state.pool, &event).await?;
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "invitation_for_another_address",
             "this invitation was sent to another e-mail address; sign in with that account",
         ));
     }
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
+    let mut tx = state.pool.begin().await?;
     let accepted = db::teams::accept_invitation(&mut tx, invitation.id, principal.user.id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(unavailable)?;
     let role = db::teams::role_in(&mut *tx, accepted.team_id, principal.user.id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .unwrap_or(accepted.role);
-    let mut event = meta.event("team.invitation.accept", AuditOutcome::Success);
-    event.actor = Some(principal.user.id.to_string());
+    let mut event = meta.event_by(
+        principal.user.id,
+        "team.invitation.accept",
+        AuditOutcome::Success,
+    );
     event.target = Some(format!("team:{}", accepted.team_id));
     event.details = json!({
         "team_id": accepted.team_id,
         "invitation_id": accepted.id,
         "role": role.as_str(),
     });
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok(Json(Accepted {
         team_id: accepted.team_id,
         team_name: accepted.team_name,
@@ -187,8 +185,7 @@ async fn accept_by_id(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Accepted>, ApiError> {
     let invitation = db::teams::find_invitation(&state.pool, id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(unavailable)?;
     accept(&state, &principal, &meta, invitation).await
 }
@@ -212,21 +209,18 @@ async fn decline(
     )
     .await?;
     let invitation = db::teams::find_invitation(&state.pool, id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(unavailable)?;
-    if !db::teams::decline_invitation(&state.pool, id, &principal.user.email)
-        .await
-        .map_err(ApiError::internal)?
-    {
+    if !db::teams::decline_invitation(&state.pool, id, &principal.user.email).await? {
         return Err(unavailable());
     }
-    let mut event = meta.event("team.invitation.decline", AuditOutcome::Success);
-    event.actor = Some(principal.user.id.to_string());
+    let mut event = meta.event_by(
+        principal.user.id,
+        "team.invitation.decline",
+        AuditOutcome::Success,
+    );
     event.target = Some(format!("team:{}", invitation.team_id));
     event.details = json!({ "team_id": invitation.team_id, "invitation_id": id });
-    append_audit_event_with_pool(&state.pool, &event)
-        .await
-        .map_err(ApiError::internal)?;
+    append_audit_event_with_pool(&state.pool, &event).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -181,6 +181,18 @@ impl RequestMeta {
         event.request_id = self.request_id.clone();
         event
     }
+
+    /// An event of this request done by the account `actor`.
+    pub fn event_by(
+        &self,
+        actor: uuid::Uuid,
+        action: &str,
+        outcome: db::audit::AuditOutcome,
+    ) -> db::audit::NewAuditEvent {
+        let mut event = self.event(action, outcome);
+        event.actor = Some(actor.to_string());
+        event
+    }
 }
 
 #[cfg(test)]

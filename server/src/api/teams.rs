@@ -155,8 +155,7 @@ fn team_event(
     action: &str,
     team: Uuid,
 ) -> db::audit::NewAuditEvent {
-    let mut event = meta.event(action, AuditOutcome::Success);
-    event.actor = Some(principal.user.id.to_string());
+    let mut event = meta.event_by(principal.user.id, action, AuditOutcome::Success);
     event.target = Some(format!("team:{team}"));
     event.details = json!({ "team_id": team });
     event
@@ -176,9 +175,8 @@ async fn list_teams(
         Resource::Instance,
     )
     .await?;
-    let teams = db::teams::list_teams(&state.pool, principal.user.id, principal.user.is_admin)
-        .await
-        .map_err(ApiError::internal)?;
+    let teams =
+        db::teams::list_teams(&state.pool, principal.user.id, principal.user.is_admin).await?;
     Ok(Json(teams.into_iter().map(TeamView::from).collect()))
 }
 
@@ -205,16 +203,12 @@ async fn create_team(
     )
     .await?;
     let name = valid_team_name(&body.name)?;
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
-    let team = db::teams::create_team(&mut tx, name, principal.user.id)
-        .await
-        .map_err(ApiError::internal)?;
+    let mut tx = state.pool.begin().await?;
+    let team = db::teams::create_team(&mut tx, name, principal.user.id).await?;
     let mut event = team_event(&meta, &principal, "team.create", team.id);
     event.details["name"] = json!(team.name);
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(team.into())))
 }
 
@@ -234,8 +228,7 @@ async fn get_team(
     )
     .await?;
     let team = db::teams::get_team(&state.pool, id, principal.user.id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::not_found("team"))?;
     Ok(Json(team.into()))
 }
@@ -259,19 +252,14 @@ async fn rename_team(
     )
     .await?;
     let name = valid_team_name(&body.name)?;
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
-    db::teams::rename_team(&mut *tx, id, name)
-        .await
-        .map_err(ApiError::internal)?;
+    let mut tx = state.pool.begin().await?;
+    db::teams::rename_team(&mut *tx, id, name).await?;
     let mut event = team_event(&meta, &principal, "team.rename", id);
     event.details["name"] = json!(name);
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     let team = db::teams::get_team(&state.pool, id, principal.user.id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::not_found("team"))?;
     Ok(Json(team.into()))
 }
@@ -291,9 +279,7 @@ async fn list_members(
         Resource::Team(id),
     )
     .await?;
-    let members = db::teams::list_members(&state.pool, id)
-        .await
-        .map_err(ApiError::internal)?;
+    let members = db::teams::list_members(&state.pool, id).await?;
     Ok(Json(members.into_iter().map(MemberView::from).collect()))
 }
 
@@ -334,7 +320,7 @@ async fn invite_member(
     .await?;
     let email = valid_email(&body.email)?;
     let token = crate::auth::random_token();
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
+    let mut tx = state.pool.begin().await?;
     let invitation = db::teams::create_invitation(
         &mut tx,
         &db::teams::NewInvitation {
@@ -346,16 +332,13 @@ async fn invite_member(
             expires_at: OffsetDateTime::now_utc() + INVITATION_LIFETIME,
         },
     )
-    .await
-    .map_err(ApiError::internal)?;
+    .await?;
     let mut event = team_event(&meta, &principal, "team.invite", id);
     event.details["invitation_id"] = json!(invitation.id);
     event.details["email"] = json!(invitation.email);
     event.details["role"] = json!(invitation.role.as_str());
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     let link = format!("{}/invitations#token={token}", state.public_url);
     Ok((
         StatusCode::CREATED,
@@ -403,7 +386,7 @@ async fn change_role(
         Resource::Team(id),
     )
     .await?;
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
+    let mut tx = state.pool.begin().await?;
     let (before, member) = db::teams::set_member_role(&mut tx, id, user_id, body.role.into())
         .await
         .map_err(membership_error)?;
@@ -411,10 +394,8 @@ async fn change_role(
     event.details["user_id"] = json!(user_id);
     event.details["from"] = json!(before.as_str());
     event.details["to"] = json!(member.role.as_str());
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok(Json(member.into()))
 }
 
@@ -435,17 +416,15 @@ async fn remove_member(
         Action::MembersManage
     };
     authorize(&state.pool, &principal, action, Resource::Team(id)).await?;
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
+    let mut tx = state.pool.begin().await?;
     let role = db::teams::remove_member(&mut tx, id, user_id)
         .await
         .map_err(membership_error)?;
     let mut event = team_event(&meta, &principal, "team.member.remove", id);
     event.details["user_id"] = json!(user_id);
     event.details["role"] = json!(role.as_str());
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -464,9 +443,7 @@ async fn list_invitations(
         Resource::Team(id),
     )
     .await?;
-    let invitations = db::teams::list_team_invitations(&state.pool, id)
-        .await
-        .map_err(ApiError::internal)?;
+    let invitations = db::teams::list_team_invitations(&state.pool, id).await?;
     Ok(Json(
         invitations.into_iter().map(InvitationView::from).collect(),
     ))
@@ -489,16 +466,11 @@ async fn revoke_invitation(
         Resource::Team(id),
     )
     .await?;
-    if !db::teams::revoke_invitation(&state.pool, id, invitation_id)
-        .await
-        .map_err(ApiError::internal)?
-    {
+    if !db::teams::revoke_invitation(&state.pool, id, invitation_id).await? {
         return Err(ApiError::not_found("invitation"));
     }
     let mut event = team_event(&meta, &principal, "team.invitation.revoke", id);
     event.details["invitation_id"] = json!(invitation_id);
-    append_audit_event_with_pool(&state.pool, &event)
-        .await
-        .map_err(ApiError::internal)?;
+    append_audit_event_with_pool(&state.pool, &event).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -66,9 +66,7 @@ async fn list_tokens(
         Resource::OwnAccount,
     )
     .await?;
-    let tokens = db::tokens::list_tokens(&state.pool, principal.user.id)
-        .await
-        .map_err(ApiError::internal)?;
+    let tokens = db::tokens::list_tokens(&state.pool, principal.user.id).await?;
     Ok(Json(tokens.into_iter().map(TokenView::from).collect()))
 }
 
@@ -132,19 +130,15 @@ async fn create_token(
                 + time::Duration::days(i64::from(body.expires_in_days)),
         },
     )
-    .await
-    .map_err(ApiError::internal)?;
-    let mut event = meta.event("token.create", AuditOutcome::Success);
-    event.actor = Some(principal.user.id.to_string());
+    .await?;
+    let mut event = meta.event_by(principal.user.id, "token.create", AuditOutcome::Success);
     event.target = Some(format!("token:{}", created.id));
     event.details = json!({
         "name": created.name,
         "read_only": created.read_only,
         "expires_in_days": body.expires_in_days,
     });
-    append_audit_event_with_pool(&state.pool, &event)
-        .await
-        .map_err(ApiError::internal)?;
+    append_audit_event_with_pool(&state.pool, &event).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
@@ -171,17 +165,11 @@ async fn revoke_token(
         Resource::OwnAccount,
     )
     .await?;
-    if !db::tokens::revoke_token(&state.pool, principal.user.id, id)
-        .await
-        .map_err(ApiError::internal)?
-    {
+    if !db::tokens::revoke_token(&state.pool, principal.user.id, id).await? {
         return Err(ApiError::not_found("token"));
     }
-    let mut event = meta.event("token.revoke", AuditOutcome::Success);
-    event.actor = Some(principal.user.id.to_string());
+    let mut event = meta.event_by(principal.user.id, "token.revoke", AuditOutcome::Success);
     event.target = Some(format!("token:{id}"));
-    append_audit_event_with_pool(&state.pool, &event)
-        .await
-        .map_err(ApiError::internal)?;
+    append_audit_event_with_pool(&state.pool, &event).await?;
     Ok(StatusCode::NO_CONTENT)
 }

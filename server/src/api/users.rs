@@ -68,9 +68,7 @@ async fn list_users(
         Resource::Instance,
     )
     .await?;
-    let users = db::users::list_users(&state.pool)
-        .await
-        .map_err(ApiError::internal)?;
+    let users = db::users::list_users(&state.pool).await?;
     Ok(Json(users.into_iter().map(AccountView::from).collect()))
 }
 
@@ -101,7 +99,7 @@ async fn update_user(
         Resource::Instance,
     )
     .await?;
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
+    let mut tx = state.pool.begin().await?;
     let user = db::users::update_account(&mut tx, id, body.disabled, body.is_admin)
         .await
         .map_err(|err| match err {
@@ -115,22 +113,21 @@ async fn update_user(
         })?;
     let mut ended = 0;
     if body.disabled == Some(true) {
-        ended = db::sessions::end_other_sessions(&mut *tx, id, None)
-            .await
-            .map_err(ApiError::internal)?;
+        ended = db::sessions::end_other_sessions(&mut *tx, id, None).await?;
     }
-    let mut event = meta.event("admin.user.update", AuditOutcome::Success);
-    event.actor = Some(principal.user.id.to_string());
+    let mut event = meta.event_by(
+        principal.user.id,
+        "admin.user.update",
+        AuditOutcome::Success,
+    );
     event.target = Some(format!("user:{id}"));
     event.details = json!({
         "disabled": body.disabled,
         "is_admin": body.is_admin,
         "sessions_ended": ended,
     });
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok(Json(user.into()))
 }
 
@@ -158,22 +155,20 @@ async fn make_reset_link(
         Resource::Instance,
     )
     .await?;
-    let mut tx = state.pool.begin().await.map_err(ApiError::internal)?;
+    let mut tx = state.pool.begin().await?;
     let user = db::users::get_user(&mut *tx, id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::not_found("account"))?;
     let (link, expires_at) =
-        create_reset_link(&mut tx, &state.public_url, user.id, Some(principal.user.id))
-            .await
-            .map_err(ApiError::internal)?;
-    let mut event = meta.event("admin.user.reset_link", AuditOutcome::Success);
-    event.actor = Some(principal.user.id.to_string());
+        create_reset_link(&mut tx, &state.public_url, user.id, Some(principal.user.id)).await?;
+    let mut event = meta.event_by(
+        principal.user.id,
+        "admin.user.reset_link",
+        AuditOutcome::Success,
+    );
     event.target = Some(format!("user:{id}"));
-    append_audit_event(&mut tx, &event)
-        .await
-        .map_err(ApiError::internal)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(ResetLink { link, expires_at })))
 }
 

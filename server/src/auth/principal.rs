@@ -63,12 +63,10 @@ impl FromRequestParts<AppState> for Principal {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         if let Some(token) = bearer(parts) {
             let found = db::tokens::use_token(&state.pool, &super::secret_hash(token))
-                .await
-                .map_err(ApiError::internal)?
+                .await?
                 .ok_or_else(invalid_token)?;
             let user = db::users::get_user(&state.pool, found.user_id)
-                .await
-                .map_err(ApiError::internal)?
+                .await?
                 .filter(db::users::User::is_active)
                 .ok_or_else(invalid_token)?;
             return Ok(Principal {

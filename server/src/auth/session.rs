@@ -113,19 +113,10 @@ pub(crate) fn session_of(parts: &Parts) -> Result<Session, ApiError> {
 /// Marks the session as signed in by `user_id`, under a new id (R10).
 pub(crate) async fn sign_in(session: &Session, user_id: Uuid) -> Result<(), ApiError> {
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    session.cycle_id().await.map_err(ApiError::internal)?;
-    session
-        .insert(USER_ID, user_id)
-        .await
-        .map_err(ApiError::internal)?;
-    session
-        .insert(SIGNED_IN_AT, now)
-        .await
-        .map_err(ApiError::internal)?;
-    session
-        .insert(LAST_SEEN_AT, now)
-        .await
-        .map_err(ApiError::internal)?;
+    session.cycle_id().await?;
+    session.insert(USER_ID, user_id).await?;
+    session.insert(SIGNED_IN_AT, now).await?;
+    session.insert(LAST_SEEN_AT, now).await?;
     Ok(())
 }
 
@@ -137,20 +128,12 @@ pub(crate) async fn signed_in_user(
     state: &AppState,
 ) -> Result<(db::users::User, Session), ApiError> {
     let session = session_of(parts)?;
-    let user_id: Option<Uuid> = session.get(USER_ID).await.map_err(ApiError::internal)?;
+    let user_id: Option<Uuid> = session.get(USER_ID).await?;
     let Some(user_id) = user_id else {
         return Err(ApiError::unauthenticated());
     };
-    let signed_in_at: i64 = session
-        .get(SIGNED_IN_AT)
-        .await
-        .map_err(ApiError::internal)?
-        .unwrap_or(0);
-    let last_seen_at: i64 = session
-        .get(LAST_SEEN_AT)
-        .await
-        .map_err(ApiError::internal)?
-        .unwrap_or(0);
+    let signed_in_at: i64 = session.get(SIGNED_IN_AT).await?.unwrap_or(0);
+    let last_seen_at: i64 = session.get(LAST_SEEN_AT).await?.unwrap_or(0);
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let settings = &state.auth.sessions;
     let expired = now - signed_in_at >= settings.absolute_timeout.as_secs() as i64
@@ -159,22 +142,18 @@ pub(crate) async fn signed_in_user(
         None
     } else {
         db::users::get_user(&state.pool, user_id)
-            .await
-            .map_err(ApiError::internal)?
+            .await?
             .filter(db::users::User::is_active)
     };
     let Some(user) = user else {
-        session.flush().await.map_err(ApiError::internal)?;
+        session.flush().await?;
         return Err(ApiError::unauthenticated());
     };
     let touch_every = TOUCH_EVERY_SECS.min(settings.idle_timeout.as_secs() as i64 / 2);
     if now - last_seen_at >= touch_every {
         // Modifying the session makes the layer save it, which also moves the store's
         // expiry date forward by the idle timeout.
-        session
-            .insert(LAST_SEEN_AT, now)
-            .await
-            .map_err(ApiError::internal)?;
+        session.insert(LAST_SEEN_AT, now).await?;
     }
     Ok((user, session))
 }

@@ -50,13 +50,9 @@ pub async fn check(
 ) -> Result<(), ApiError> {
     let key = account_key(email);
     let window = settings.window();
-    let mut wait = blocked_for(pool, Key::Account(&key), settings.per_account, window)
-        .await
-        .map_err(ApiError::internal)?;
+    let mut wait = blocked_for(pool, Key::Account(&key), settings.per_account, window).await?;
     if let Some(addr) = client_addr {
-        let by_addr = blocked_for(pool, Key::Address(addr), settings.per_address, window)
-            .await
-            .map_err(ApiError::internal)?;
+        let by_addr = blocked_for(pool, Key::Address(addr), settings.per_address, window).await?;
         wait = wait.max(by_addr);
     }
     match wait {
@@ -80,14 +76,10 @@ pub async fn record_failure(
     email: &str,
     client_addr: Option<IpAddr>,
 ) -> Result<(), ApiError> {
-    db::throttle::record_failure(pool, &account_key(email), client_addr)
-        .await
-        .map_err(ApiError::internal)
+    Ok(db::throttle::record_failure(pool, &account_key(email), client_addr).await?)
 }
 
 /// Forgets the account's failures after a successful sign-in.
 pub async fn record_success(pool: &PgPool, email: &str) -> Result<(), ApiError> {
-    db::throttle::clear_account(pool, &account_key(email))
-        .await
-        .map_err(ApiError::internal)
+    Ok(db::throttle::clear_account(pool, &account_key(email)).await?)
 }
