@@ -9,13 +9,19 @@
 //! family); [`findings`] (keys, DREAD, residual risk); [`paths`] (defence in depth);
 //! [`blast`] (blast radius); [`dread`] (scoring). [`analyze`] ties them together and never
 //! fails: problems in the model come back as [`Diagnostic`]s beside the findings.
+//! Versions of a model: [`ops`] (edits applied all together or not at all, and their
+//! summary for the audit log), [`canonical`] (one spelling of a model and its content
+//! hash) and [`diff`](mod@diff) (what changed between two versions, threats included).
 
 pub mod blast;
+pub mod canonical;
 pub mod controls;
+pub mod diff;
 pub mod dread;
 pub mod findings;
 mod index;
 pub mod model;
+pub mod ops;
 pub mod parse;
 pub mod paths;
 mod report;
@@ -23,10 +29,13 @@ pub mod rules;
 pub mod synth;
 
 pub use blast::{blast_radius, BlastRadius};
+pub use canonical::{canonical_json, content_hash};
 pub use controls::Control;
+pub use diff::{diff, Changed, ItemDiff, ModelDiff};
 pub use dread::{Dread, Severity};
 pub use findings::{ControlCheck, Finding, TargetKind};
 pub use model::{Stride, ThreatModel};
+pub use ops::{apply, summary, OpError, Operation};
 pub use parse::{parse, ModelError};
 pub use paths::DepthPath;
 pub use report::{analyze, Diagnostic, Level, Options, Report, ScopeNote, SuppressedRule};

@@ -2,7 +2,8 @@
 //! one module per aggregate holding every SQL statement that touches it ([`audit`]: the
 //! hash-chained audit log; [`users`]: accounts, the first-admin setup token and password
 //! resets; [`sessions`]: which user each session belongs to; [`teams`]: teams, roles and
-//! invitations; [`tokens`]: API tokens; [`throttle`]: failed sign-ins).
+//! invitations; [`tokens`]: API tokens; [`throttle`]: failed sign-ins; [`models`]: threat
+//! models, their changes, decisions and versions).
 //!
 //! Functions take an executor or a pool from the caller; this crate keeps no global state, so
 //! each test can run against a database of its own.
@@ -13,6 +14,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub mod audit;
+pub mod models;
 pub mod sessions;
 pub mod teams;
 pub mod throttle;

@@ -45,6 +45,16 @@ pub enum Action {
     TeamAuditRead,
     /// Read every audit event.
     AuditReadAll,
+    /// See a team's models, their threats, decisions, versions and history.
+    ModelRead,
+    /// Create a model, change it, save versions.
+    ModelEdit,
+    /// Record decisions about threats.
+    ModelDecide,
+    /// Move a model to the trash.
+    ModelDelete,
+    /// See a team's trash and restore models from it.
+    ModelRestore,
     /// List accounts, disable them, grant administration, make reset links.
     AdministerUsers,
 }
@@ -60,6 +70,7 @@ impl Action {
                 | Action::TeamRead
                 | Action::TeamAuditRead
                 | Action::AuditReadAll
+                | Action::ModelRead
         )
     }
 }
@@ -95,7 +106,11 @@ pub const fn required(action: Action) -> Requirement {
         | Action::TeamsList
         | Action::TeamCreate
         | Action::InvitationRespond => Requirement::SignedIn,
-        Action::TeamRead | Action::TeamLeave => Requirement::TeamRole(Role::Viewer),
+        Action::TeamRead | Action::TeamLeave | Action::ModelRead => {
+            Requirement::TeamRole(Role::Viewer)
+        }
+        Action::ModelEdit | Action::ModelDecide => Requirement::TeamRole(Role::Editor),
+        Action::ModelDelete | Action::ModelRestore => Requirement::TeamRole(Role::Owner),
         Action::TeamRename | Action::MembersManage | Action::TeamAuditRead => {
             Requirement::TeamRole(Role::Owner)
         }
@@ -204,7 +219,7 @@ fn not_found() -> ApiError {
 mod tests {
     use super::*;
 
-    const ALL: [Action; 13] = [
+    const ALL: [Action; 18] = [
         Action::AccountRead,
         Action::ManageCredentials,
         Action::TokensRead,
@@ -218,6 +233,11 @@ mod tests {
         Action::TeamAuditRead,
         Action::AuditReadAll,
         Action::AdministerUsers,
+        Action::ModelRead,
+        Action::ModelEdit,
+        Action::ModelDecide,
+        Action::ModelDelete,
+        Action::ModelRestore,
     ];
 
     fn facts(role: Option<Role>) -> Facts {

@@ -318,6 +318,14 @@ pub struct ServeArgs {
     #[arg(long, env = "RAMPART_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// The most elements plus flows one model may have; larger models are refused (422).
+    #[arg(long, env = "RAMPART_MAX_ELEMENTS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_elements: u64,
+
+    /// The largest request body accepted, in bytes (413 beyond it). 5 MB by default.
+    #[arg(long, env = "RAMPART_MAX_BODY_BYTES", default_value_t = 5 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1024..=1_073_741_824))]
+    pub max_body_bytes: u64,
+
     /// Folder holding the built site (`pkg/` with the wasm, JS and CSS, plus the public
     /// assets), as cargo-leptos writes it.
     #[arg(long, env = "RAMPART_SITE_ROOT", default_value = "target/site")]

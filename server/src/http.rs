@@ -69,7 +69,10 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(health::healthz))
-        .nest("/api/v1", api::router())
+        .nest(
+            "/api/v1",
+            api::router().layer(axum::extract::DefaultBodyLimit::max(state.max_body_bytes)),
+        )
         .leptos_routes_with_context(&state, routes, context, move || shell(leptos.clone()))
         .fallback_service(static_files)
         .with_state(state)

@@ -23,6 +23,9 @@ use tokio::net::TcpListener;
 
 pub use http::router;
 
+/// The default largest request body: 5 MB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
+
 /// What every request handler can reach. Cheap to clone: the pool and the options are shared.
 #[derive(Clone)]
 pub struct AppState {
@@ -34,6 +37,10 @@ pub struct AppState {
     pub auth: auth::Auth,
     /// Peers whose `X-Forwarded-For` names the client (`RAMPART_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Limits on models (`RAMPART_MAX_ELEMENTS`).
+    pub limits: api::models::ModelLimits,
+    /// The largest request body accepted, in bytes (`RAMPART_MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -183,6 +183,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             open_signup: args.signup == server::config::Signup::Open,
         },
         trusted_proxies: args.trusted_proxies.clone(),
+        limits: server::api::models::ModelLimits {
+            max_elements: args.max_elements as usize,
+        },
+        max_body_bytes: args.max_body_bytes as usize,
     };
     let purge = tokio::spawn(server::auth::purge_expired(
         pool.clone(),

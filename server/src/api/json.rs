@@ -1,6 +1,6 @@
 //! `ApiJson`, the JSON body extractor of the REST API: axum's `Json`, with its rejections
 //! turned into [`ApiError`]s (400 malformed, 415 wrong content type, 422 the wrong shape,
-//! unknown fields included: request types use `deny_unknown_fields`).
+//! unknown fields included: request types use `deny_unknown_fields`; 413 over the body limit).
 
 use super::error::ApiError;
 use axum::extract::rejection::JsonRejection;
@@ -29,6 +29,13 @@ where
 }
 
 fn rejected(rejection: JsonRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is larger than this server accepts (RAMPART_MAX_BODY_BYTES)",
+        );
+    }
     let (status, code) = match &rejection {
         JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
         JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "malformed_json"),

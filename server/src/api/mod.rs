@@ -10,6 +10,7 @@ pub mod auth;
 pub mod error;
 pub mod invitations;
 pub mod json;
+pub mod models;
 pub mod teams;
 pub mod tokens;
 pub mod users;
@@ -24,7 +25,6 @@ use serde::de::DeserializeOwned;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::OnceLock;
-use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -41,11 +41,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(invitations::router())
         .merge(audit::router())
         .merge(users::router())
+        .merge(models::router())
 }
 
-/// The OpenAPI document of the API (paths relative to the server URL `/api/v1`).
-pub fn openapi() -> &'static OpenApi {
-    static DOCUMENT: OnceLock<OpenApi> = OnceLock::new();
+/// The OpenAPI document of the API (paths relative to the server URL `/api/v1`), as JSON.
+/// The `rampart/1` model and the edit operations are described by the engine's own
+/// JSON Schemas (schemars, 2020-12, which OpenAPI 3.1 uses), placed under
+/// `components/schemas` and referenced from the request bodies that carry them.
+pub fn openapi() -> &'static serde_json::Value {
+    static DOCUMENT: OnceLock<serde_json::Value> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
         let (_, mut document) = routes().split_for_parts();
         document.info.title = "Rampart API".to_owned();
@@ -57,8 +61,51 @@ pub fn openapi() -> &'static OpenApi {
                 .to_owned(),
         );
         document.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
-        document
+        let mut json = serde_json::to_value(&document).expect("the document serialises");
+        add_engine_schemas(&mut json);
+        json
     })
+}
+
+/// Puts the schemas of `ThreatModel` and `Operation` (and what they use) into the document
+/// and points the request bodies that carry them at them.
+fn add_engine_schemas(document: &mut serde_json::Value) {
+    use schemars::generate::SchemaSettings;
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|settings| {
+            settings.definitions_path = "/components/schemas".into();
+            settings.meta_schema = None;
+        })
+        .into_generator();
+    let model = generator.subschema_for::<analysis::ThreatModel>();
+    let operation = generator.subschema_for::<analysis::ops::Operation>();
+    let definitions = generator.take_definitions(true);
+    let schemas = document
+        .pointer_mut("/components/schemas")
+        .and_then(serde_json::Value::as_object_mut)
+        .expect("utoipa writes components/schemas");
+    for (name, schema) in definitions {
+        schemas.entry(name).or_insert(schema);
+    }
+    let model = serde_json::to_value(model).expect("a schema serialises");
+    let operation = serde_json::to_value(operation).expect("a schema serialises");
+    for (pointer, schema) in [
+        ("/NewModel/properties/model", &model),
+        ("/ReplaceModel/properties/model", &model),
+        ("/OperationBatch/properties/operations/items", &operation),
+    ] {
+        if let Some(slot) = schemas_pointer(schemas, pointer) {
+            *slot = schema.clone();
+        }
+    }
+}
+
+fn schemas_pointer<'a>(
+    schemas: &'a mut serde_json::Map<String, serde_json::Value>,
+    pointer: &str,
+) -> Option<&'a mut serde_json::Value> {
+    let (name, rest) = pointer.trim_start_matches('/').split_once('/')?;
+    schemas.get_mut(name)?.pointer_mut(&format!("/{rest}"))
 }
 
 /// The routes under `/api/v1`; unknown paths there answer 404 in the error format.
@@ -72,7 +119,7 @@ pub fn router() -> Router<AppState> {
 /// This API's OpenAPI 3.1 document.
 #[utoipa::path(get, path = "/openapi.json", tag = "meta",
     responses((status = 200, description = "the OpenAPI document")))]
-async fn openapi_json() -> Json<&'static OpenApi> {
+async fn openapi_json() -> Json<&'static serde_json::Value> {
     Json(openapi())
 }
 

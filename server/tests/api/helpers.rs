@@ -30,6 +30,8 @@ pub fn state(pool: PgPool, site_root: &Path) -> AppState {
         public_url: "http://localhost:3000".into(),
         auth: server::auth::Auth::default(),
         trusted_proxies: Vec::new(),
+        limits: server::api::models::ModelLimits::default(),
+        max_body_bytes: server::DEFAULT_MAX_BODY_BYTES,
     }
 }
 

@@ -9,6 +9,7 @@ mod auth;
 mod health;
 mod lifecycle;
 mod matrix;
+mod models;
 mod pages;
 mod security_headers;
 mod static_files;

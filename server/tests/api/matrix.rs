@@ -116,13 +116,36 @@ const TABLE: &[Row] = &[
     row("PATCH",  "/users/{id}",                        "/users/{admin}",                     Some(r#"{"disabled":false}"#),
                                                                                                     [401, 403, 403, 403, 403, 403, 200]),
     row("POST",   "/users/{id}/password-reset",         "/users/{unknown}/password-reset",    None, [401, 403, 403, 403, 403, 403, 404]),
+    row("GET",    "/models",                            "/models",                            None, [401, 200, 200, 200, 200, 200, 200]),
+    row("GET",    "/models",                            "/models?team_id={team}",             None, [401, 200, 200, 200, 200, 404, 200]),
+    row("POST",   "/models",                            "/models",                            Some(r#"{"team_id":"{team}","name":""}"#),
+                                                                                                    [401, 403, 403, 422, 422, 404, 422]),
+    row("GET",    "/models/{id}",                       "/models/{model}",                    None, [401, 200, 200, 200, 200, 404, 200]),
+    row("PUT",    "/models/{id}",                       "/models/{model}",                    Some(r#"{"model":{}}"#),
+                                                                                                    [401, 403, 403, 428, 428, 404, 428]),
+    row("POST",   "/models/{id}/operations",            "/models/{model}/operations",         Some(r#"{"base_revision":999,"operations":[{"op":"delete_flow","id":"none"}]}"#),
+                                                                                                    [401, 403, 403, 409, 409, 404, 409]),
+    row("GET",    "/models/{id}/threats",               "/models/{model}/threats",            None, [401, 200, 200, 200, 200, 404, 200]),
+    row("GET",    "/models/{id}/decisions",             "/models/{model}/decisions",          None, [401, 200, 200, 200, 200, 404, 200]),
+    row("PUT",    "/models/{id}/decisions/{threat_key}", "/models/{model}/decisions/some:key", Some(r#"{"decision":{"status":"accepted"}}"#),
+                                                                                                    [401, 403, 403, 422, 422, 404, 422]),
+    row("GET",    "/models/{id}/versions",              "/models/{model}/versions",           None, [401, 200, 200, 200, 200, 404, 200]),
+    row("POST",   "/models/{id}/versions",              "/models/{model}/versions",           Some(r#"{"name":""}"#),
+                                                                                                    [401, 403, 403, 422, 422, 404, 422]),
+    row("GET",    "/models/{id}/versions/{version_id}", "/models/{model}/versions/{unknown}", None, [401, 404, 404, 404, 404, 404, 404]),
+    row("GET",    "/models/{id}/diff",                  "/models/{model}/diff?from=draft&to=draft", None, [401, 200, 200, 200, 200, 404, 200]),
+    row("GET",    "/models/{id}/history",               "/models/{model}/history",            None, [401, 200, 200, 200, 200, 404, 200]),
+    // These two change state, in this order: the owner trashes the model (the admin then
+    // finds it gone), then the owner restores it (the admin then finds it not deleted).
+    row("DELETE", "/models/{id}",                       "/models/{model}",                    None, [401, 403, 403, 403, 204, 404, 404]),
+    row("POST",   "/models/{id}/restore",               "/models/{model}/restore",            None, [401, 403, 403, 403, 200, 404, 409]),
     // Last: it ends each caller's session.
     row("POST",   "/auth/signout",                      "/auth/signout",                      None, [204, 204, 204, 204, 204, 204, 204]),
 ];
 
 /// The `(method, path)` pairs of the OpenAPI document.
 fn documented_routes() -> BTreeSet<(String, String)> {
-    let document = serde_json::to_value(server::api::openapi()).unwrap();
+    let document = server::api::openapi();
     let mut routes = BTreeSet::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for method in ["get", "post", "put", "patch", "delete"] {
@@ -166,6 +189,7 @@ fn the_ui_has_no_server_functions_outside_the_matrix() {
 
 struct Fixture {
     team: String,
+    model: String,
     owner: String,
     admin: String,
     browsers: Vec<Option<Browser>>,
@@ -213,12 +237,37 @@ async fn fixture(pool: &PgPool) -> Fixture {
             Some(email) => Some(sign_in(state.clone(), email, PASSWORD).await),
         });
     }
+    let model = create_model(pool, team.id, owner.id).await;
     Fixture {
         team: team.id.to_string(),
+        model: model.to_string(),
         owner: owner.id.to_string(),
         admin: admin.id.to_string(),
         browsers,
     }
+}
+
+/// A model of the reference architecture in `team`.
+pub async fn create_model(pool: &PgPool, team: uuid::Uuid, owner: uuid::Uuid) -> uuid::Uuid {
+    let mut document = serde_json::to_value(analysis::reference_model()).unwrap();
+    document.as_object_mut().unwrap().remove("decisions");
+    let mut conn = pool.acquire().await.unwrap();
+    db::models::create_model(
+        &mut conn,
+        team,
+        "Reference",
+        &document,
+        1,
+        &db::models::Change {
+            kind: "create",
+            payload: &document,
+            summary: "created",
+            actor: owner,
+        },
+    )
+    .await
+    .unwrap()
+    .model_id
 }
 
 #[sqlx::test(migrator = "db::MIGRATOR")]
@@ -231,6 +280,7 @@ async fn every_caller_gets_what_the_matrix_says(pool: PgPool) {
             "/api/v1{}",
             row.uri
                 .replace("{team}", &fixture.team)
+                .replace("{model}", &fixture.model)
                 .replace("{owner}", &fixture.owner)
                 .replace("{admin}", &fixture.admin)
                 .replace("{unknown}", "00000000-0000-4000-8000-000000000000")
@@ -246,7 +296,7 @@ async fn every_caller_gets_what_the_matrix_says(pool: PgPool) {
             } else {
                 let body: Value = row
                     .body
-                    .map(|b| serde_json::from_str(b).unwrap())
+                    .map(|b| serde_json::from_str(&b.replace("{team}", &fixture.team)).unwrap())
                     .unwrap_or(json!({}));
                 json_request(row.method, &uri, body, browser)
             };
