@@ -13,6 +13,7 @@ pub mod json;
 pub mod models;
 pub mod teams;
 pub mod tokens;
+pub mod transfer;
 pub mod users;
 
 use crate::AppState;
@@ -42,6 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(users::router())
         .merge(models::router())
+        .merge(transfer::router())
 }
 
 /// The OpenAPI document of the API (paths relative to the server URL `/api/v1`), as JSON.

@@ -99,7 +99,7 @@ fn model_not_found() -> ApiError {
 
 /// The model with `id`, authorised for `action`; a model of a team the caller cannot see is
 /// 404, as is a deleted one unless `deleted_ok`.
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     principal: &Principal,
     id: Uuid,
@@ -133,7 +133,7 @@ fn document_model(document: &Value) -> Result<ThreatModel, ApiError> {
 }
 
 /// The model with its decisions merged in.
-async fn full_model(state: &AppState, model: &Model) -> Result<ThreatModel, ApiError> {
+pub(crate) async fn full_model(state: &AppState, model: &Model) -> Result<ThreatModel, ApiError> {
     let mut full = document_model(&model.document)?;
     for record in db::models::list_decisions(&state.pool, model.model_id).await? {
         if let Ok(decision) = serde_json::from_value(record.decision) {
@@ -335,7 +335,7 @@ struct NewModel {
     model: Option<Value>,
 }
 
-fn valid_model_name(name: &str) -> Result<&str, ApiError> {
+pub(crate) fn valid_model_name(name: &str) -> Result<&str, ApiError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(ApiError::invalid_field(
@@ -344,6 +344,53 @@ fn valid_model_name(name: &str) -> Result<&str, ApiError> {
         ));
     }
     Ok(name)
+}
+
+/// Checks and stores a new model in `team` at revision 1 with its decisions, audited as
+/// `model.create`; `how` starts the change's summary ("created", "imported from otm").
+pub(crate) async fn store_new_model(
+    state: &AppState,
+    principal: &Principal,
+    meta: &RequestMeta,
+    team: Uuid,
+    model: ThreatModel,
+    how: &str,
+) -> Result<Model, ApiError> {
+    let name = model.name.clone();
+    let (document, decisions, count) = checked(state, model, "model")?;
+    let summary = format!("{how} with {count} elements and flows");
+    let mut tx = state.pool.begin().await?;
+    let created = db::models::create_model(
+        &mut tx,
+        team,
+        &name,
+        &document,
+        count,
+        &Change {
+            kind: "create",
+            payload: &document,
+            summary: &summary,
+            actor: principal.user.id,
+        },
+    )
+    .await?;
+    for (key, decision) in &decisions {
+        let value = serde_json::to_value(decision).map_err(ApiError::internal)?;
+        db::models::put_decision(
+            &mut tx,
+            created.model_id,
+            key,
+            &value,
+            None,
+            principal.user.id,
+        )
+        .await?
+        .map_err(|_| ApiError::internal(anyhow::anyhow!("a new model has no decisions")))?;
+    }
+    let event = model_event(meta, principal, "model.create", &created, 1, &summary);
+    append_audit_event(&mut tx, &event).await?;
+    tx.commit().await?;
+    Ok(created)
 }
 
 /// Creates a model in a team (editors and owners): 201 and the model at revision 1.
@@ -368,39 +415,8 @@ async fn create_model(
         None => ThreatModel::new(name),
     };
     model.name = name.to_owned();
-    let (document, decisions, count) = checked(&state, model, "model")?;
-    let summary = format!("created with {count} elements and flows");
-    let mut tx = state.pool.begin().await?;
-    let created = db::models::create_model(
-        &mut tx,
-        body.team_id,
-        name,
-        &document,
-        count,
-        &Change {
-            kind: "create",
-            payload: &document,
-            summary: &summary,
-            actor: principal.user.id,
-        },
-    )
-    .await?;
-    for (key, decision) in &decisions {
-        let value = serde_json::to_value(decision).map_err(ApiError::internal)?;
-        db::models::put_decision(
-            &mut tx,
-            created.model_id,
-            key,
-            &value,
-            None,
-            principal.user.id,
-        )
-        .await?
-        .map_err(|_| ApiError::internal(anyhow::anyhow!("a new model has no decisions")))?;
-    }
-    let event = model_event(&meta, &principal, "model.create", &created, 1, &summary);
-    append_audit_event(&mut tx, &event).await?;
-    tx.commit().await?;
+    let created =
+        store_new_model(&state, &principal, &meta, body.team_id, model, "created").await?;
     let full = full_model(&state, &created).await?;
     let mut response = (StatusCode::CREATED, Json(view(&created, &full)?)).into_response();
     response.headers_mut().insert(header::ETAG, etag(1));

@@ -14,3 +14,4 @@ mod pages;
 mod security_headers;
 mod static_files;
 mod teams;
+mod transfer;
