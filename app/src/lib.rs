@@ -5,7 +5,10 @@
 //! Server-only code sits behind `#[cfg(feature = "ssr")]`, so nothing of the server reaches
 //! the wasm bundle.
 
+pub mod api;
+pub mod browser;
 pub mod components;
+pub mod hooks;
 pub mod pages;
 pub mod security;
 
@@ -44,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    api::provide_api();
 
     view! {
         <Stylesheet id="leptos" href=format!("/pkg/{OUTPUT_NAME}.css")/>
@@ -56,14 +60,20 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Rampart".to_string() } else { format!("{page} · Rampart") }
         }/>
         <Router>
-            <header class="topbar">
-                <a class="brand" href="/">
-                    "Rampart"
-                </a>
-            </header>
+            <components::TopBar/>
             <main id="content">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("") view=pages::HomePage/>
+                    <Route path=path!("/setup") view=pages::SetupPage/>
+                    <Route path=path!("/signin") view=pages::SignInPage/>
+                    <Route path=path!("/signup") view=pages::SignUpPage/>
+                    <Route path=path!("/reset-password") view=pages::ResetPasswordPage/>
+                    <Route path=path!("/account") view=pages::AccountPage/>
+                    <Route path=path!("/teams") view=pages::TeamsPage/>
+                    <Route path=path!("/teams/:id") view=pages::TeamPage/>
+                    <Route path=path!("/invitations") view=pages::InvitationsPage/>
+                    <Route path=path!("/audit") view=pages::AuditPage/>
+                    <Route path=path!("/admin/users") view=pages::AdminUsersPage/>
                 </Routes>
             </main>
         </Router>
