@@ -1,0 +1,51 @@
+// What every spec checks the same way: console errors, uncaught exceptions, failed requests
+// and Content-Security-Policy violations, and the page's hydration marker.
+import { expect, type Page } from "@playwright/test";
+
+// A request whose failure is expected, not a sign of a broken page: `GET /api/v1/me` answers
+// 401 to a signed-out visitor (the top bar asks it on every page load).
+function expectedFailure(url: string, status: number): boolean {
+  return status === 401 && new URL(url).pathname === "/api/v1/me";
+}
+
+// Collects what would show a broken page: console errors, uncaught exceptions, failed
+// requests (4xx and 5xx), except the expected ones above.
+export function watchForErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    // Chromium logs every failed fetch as a console error naming the status.
+    const url = message.location().url;
+    const status = Number(/status of (\d{3})/.exec(message.text())?.[1] ?? 0);
+    if (url && expectedFailure(url, status)) return;
+    problems.push(`console: ${message.text()} (${url})`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("response", (response) => {
+    if (response.status() >= 400 && !expectedFailure(response.url(), response.status())) {
+      problems.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
+    }
+  });
+  return problems;
+}
+
+// Records Content-Security-Policy violations: hydration must work under the strict policy.
+export async function watchForPolicyViolations(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (event) => {
+      seen.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
+    });
+  });
+  return () =>
+    page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+}
+
+// Waits until the page's root says the wasm has hydrated it (its controls are enabled then).
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator("main [data-hydrated]").first()).toHaveAttribute(
+    "data-hydrated",
+    "true",
+  );
+}
