@@ -84,4 +84,5 @@ pub fn TopBar() -> impl IntoView {
             </div>
         </header>
     }
+    .into_any()
 }

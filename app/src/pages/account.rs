@@ -49,6 +49,7 @@ pub fn AccountPage() -> impl IntoView {
             <SessionsSection hydrated=hydrated sessions=sessions/>
         </div>
     }
+    .into_any()
 }
 
 /// Change the password, with the current one.
@@ -142,6 +143,7 @@ fn PasswordSection(
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// The expiry choices for a new token, in days.
@@ -352,6 +354,7 @@ fn TokensSection(hydrated: ReadSignal<bool>) -> impl IntoView {
             {list}
         </section>
     }
+    .into_any()
 }
 
 /// The sessions of the account; this browser's is marked, and revoking it signs out.
@@ -448,4 +451,5 @@ fn SessionsSection(
             {list}
         </section>
     }
+    .into_any()
 }

@@ -194,4 +194,5 @@ pub fn AdminUsersPage() -> impl IntoView {
             {table}
         </section>
     }
+    .into_any()
 }

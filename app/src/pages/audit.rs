@@ -253,6 +253,7 @@ pub fn AuditPage() -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 fn event_row(event: AuditEvent) -> impl IntoView {
@@ -281,4 +282,5 @@ fn event_row(event: AuditEvent) -> impl IntoView {
             <td class="mono details" title=request>{details}</td>
         </tr>
     }
+    .into_any()
 }

@@ -259,4 +259,5 @@ pub fn InvitationsPage() -> impl IntoView {
             </section>
         </div>
     }
+    .into_any()
 }

@@ -105,4 +105,5 @@ pub fn ResetPasswordPage() -> impl IntoView {
             </Show>
         </section>
     }
+    .into_any()
 }

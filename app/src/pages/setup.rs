@@ -151,4 +151,5 @@ pub fn SetupPage() -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }

@@ -112,4 +112,5 @@ pub fn SignInPage() -> impl IntoView {
             </p>
         </section>
     }
+    .into_any()
 }

@@ -210,4 +210,5 @@ pub fn SignUpPage() -> impl IntoView {
             <p class="hint">"Already have an account? " <a href="/signin">"Sign in"</a></p>
         </section>
     }
+    .into_any()
 }

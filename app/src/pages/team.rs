@@ -75,6 +75,7 @@ pub fn TeamPage() -> impl IntoView {
             </Show>
         </div>
     }
+    .into_any()
 }
 
 /// The members, with role selects and Remove buttons for owners, and Leave for oneself.
@@ -239,6 +240,7 @@ fn MembersSection(
             {table}
         </section>
     }
+    .into_any()
 }
 
 /// Owners only: invite by e-mail (the link is shown to copy), and the pending invitations.
@@ -431,4 +433,5 @@ fn InvitationsSection(hydrated: ReadSignal<bool>, team_id: Memo<String>) -> impl
             {list}
         </section>
     }
+    .into_any()
 }

@@ -105,4 +105,5 @@ pub fn TeamsPage() -> impl IntoView {
             </section>
         </div>
     }
+    .into_any()
 }
