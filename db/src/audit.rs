@@ -182,6 +182,8 @@ pub struct AuditFilter {
     pub limit: Option<u32>,
     /// Only events older than this id: the previous page's `next_before_id`.
     pub before_id: Option<i64>,
+    /// Only events about this team (their `details.team_id`).
+    pub team: Option<uuid::Uuid>,
 }
 
 /// One page of events, newest first.
@@ -352,6 +354,7 @@ pub async fn list_audit_events(
            and ($3::timestamptz is null or occurred_at >= $3) \
            and ($4::timestamptz is null or occurred_at < $4) \
            and ($5::bigint is null or audit_log_id < $5) \
+           and ($7::text is null or details->>'team_id' = $7) \
          order by audit_log_id desc \
          limit $6"
     ))
@@ -361,6 +364,7 @@ pub async fn list_audit_events(
     .bind(filter.to)
     .bind(filter.before_id)
     .bind(i64::from(limit) + 1)
+    .bind(filter.team.map(|team| team.to_string()))
     .fetch_all(pool)
     .await?;
     let more = rows.len() > limit as usize;

@@ -1,6 +1,8 @@
 //! Rampart's persistence layer: the migrations, the connection pool and, as the product grows,
 //! one module per aggregate holding every SQL statement that touches it ([`audit`]: the
-//! hash-chained audit log; [`users`]: accounts and the first-admin setup token).
+//! hash-chained audit log; [`users`]: accounts, the first-admin setup token and password
+//! resets; [`sessions`]: which user each session belongs to; [`teams`]: teams, roles and
+//! invitations; [`tokens`]: API tokens; [`throttle`]: failed sign-ins).
 //!
 //! Functions take an executor or a pool from the caller; this crate keeps no global state, so
 //! each test can run against a database of its own.
@@ -11,6 +13,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub mod audit;
+pub mod sessions;
+pub mod teams;
+pub mod throttle;
+pub mod tokens;
 pub mod users;
 
 pub use sqlx;

@@ -191,6 +191,117 @@ pub async fn consume_setup_token(
     Ok(true)
 }
 
+/// Every account, by e-mail address (administrators' list).
+pub async fn list_users(executor: impl PgExecutor<'_>) -> Result<Vec<User>, sqlx::Error> {
+    let sql = format!("select {USER_COLUMNS} from users order by lower(email), user_id");
+    sqlx::query_as::<_, User>(&sql).fetch_all(executor).await
+}
+
+/// Key of the transaction-scoped advisory lock that serialises changes to who is an active
+/// administrator (`rampadmn`), so two concurrent changes cannot remove the last one.
+pub const ADMIN_LOCK_KEY: i64 = 0x7261_6d70_6164_6d6e;
+
+/// Why [`update_account`] refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountChangeError {
+    #[error("no such account")]
+    NotFound,
+    /// The change would leave no active administrator.
+    #[error("the last active administrator cannot be disabled or demoted")]
+    LastAdmin,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Disables or enables an account and grants or withdraws administration, refusing to
+/// leave the instance without an active administrator. Run it in a transaction (it takes
+/// [`ADMIN_LOCK_KEY`]). Returns the account after the change.
+pub async fn update_account(
+    conn: &mut PgConnection,
+    id: Uuid,
+    disabled: Option<bool>,
+    is_admin: Option<bool>,
+) -> Result<User, AccountChangeError> {
+    sqlx::query("select pg_advisory_xact_lock($1)")
+        .bind(ADMIN_LOCK_KEY)
+        .execute(&mut *conn)
+        .await?;
+    let before = get_user(&mut *conn, id)
+        .await?
+        .ok_or(AccountChangeError::NotFound)?;
+    let active_admin_after =
+        is_admin.unwrap_or(before.is_admin) && !disabled.unwrap_or(!before.is_active());
+    if before.is_admin && before.is_active() && !active_admin_after {
+        let others: i64 = sqlx::query_scalar(
+            "select count(*) from users where is_admin and disabled_at is null and user_id <> $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if others == 0 {
+            return Err(AccountChangeError::LastAdmin);
+        }
+    }
+    let sql = format!(
+        "update users set \
+             disabled_at = case when $2::boolean is null then disabled_at \
+                                when $2 then coalesce(disabled_at, now()) else null end, \
+             is_admin = coalesce($3, is_admin) \
+         where user_id = $1 returning {USER_COLUMNS}"
+    );
+    Ok(sqlx::query_as::<_, User>(&sql)
+        .bind(id)
+        .bind(disabled)
+        .bind(is_admin)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+/// Stores the SHA-256 of a one-time password-reset token for `user`.
+pub async fn create_password_reset(
+    executor: impl PgExecutor<'_>,
+    token_hash: &[u8; 32],
+    user: Uuid,
+    created_by: Option<Uuid>,
+    expires_at: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into password_resets (token_hash, user_id, created_by, expires_at) \
+         values ($1, $2, $3, $4)",
+    )
+    .bind(&token_hash[..])
+    .bind(user)
+    .bind(created_by)
+    .bind(expires_at)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Uses up a password-reset token: the account it was made for, exactly once, while it is
+/// unexpired; every other unused reset token of that account is used up with it.
+pub async fn consume_password_reset(
+    conn: &mut PgConnection,
+    token_hash: &[u8; 32],
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let user: Option<Uuid> = sqlx::query_scalar(
+        "update password_resets set used_at = now() \
+         where token_hash = $1 and used_at is null and expires_at > now() returning user_id",
+    )
+    .bind(&token_hash[..])
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(user) = user {
+        sqlx::query(
+            "update password_resets set used_at = now() where user_id = $1 and used_at is null",
+        )
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(user)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

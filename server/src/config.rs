@@ -64,6 +64,24 @@ pub enum UserCommand {
     /// never appears in the process list or the shell history:
     /// `printf '%s\n' "$PASSWORD" | rampart user create --email a@example.com --admin`.
     Create(UserCreateArgs),
+    /// Print a one-time link (valid 24 hours) with which the account's owner sets a new
+    /// password; there is no e-mail channel, so hand it over yourself.
+    ResetPassword(UserResetArgs),
+}
+
+/// Settings of `rampart user reset-password`.
+#[derive(Debug, Clone, Args)]
+pub struct UserResetArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// The account's e-mail address.
+    #[arg(long)]
+    pub email: String,
+
+    /// The origin users reach Rampart at, used to build the link.
+    #[arg(long, env = "RAMPART_PUBLIC_URL", default_value = "http://localhost:3000", value_parser = parse_origin)]
+    pub public_url: String,
 }
 
 /// Settings of `rampart user create`.
@@ -284,9 +302,21 @@ pub struct ServeArgs {
     pub bind: SocketAddr,
 
     /// The origin users reach Rampart at (scheme, host and port, no path), e.g.
-    /// `https://rampart.example.com` behind a TLS reverse proxy.
-    #[arg(long, env = "RAMPART_PUBLIC_URL", default_value = "http://localhost:3000", value_parser = parse_origin)]
-    pub public_url: String,
+    /// `https://rampart.example.com` behind a TLS reverse proxy. Unset: `http://` and the
+    /// address the server actually listens on (`localhost` for a wildcard bind).
+    #[arg(long, env = "RAMPART_PUBLIC_URL", value_parser = parse_origin)]
+    pub public_url: Option<String>,
+
+    /// Who may create an account: `invitation` (only with a team invitation, the default) or
+    /// `open` (anyone who can reach the server).
+    #[arg(long, env = "RAMPART_SIGNUP", value_enum, default_value_t = Signup::Invitation)]
+    pub signup: Signup,
+
+    /// Reverse proxies whose `X-Forwarded-For` is believed, as addresses or CIDR networks
+    /// separated by commas (e.g. `127.0.0.1,10.0.0.0/8`). The client address of a request
+    /// from any other peer is the peer's own, whatever headers it sends.
+    #[arg(long, env = "RAMPART_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// Folder holding the built site (`pkg/` with the wasm, JS and CSS, plus the public
     /// assets), as cargo-leptos writes it.
@@ -308,6 +338,24 @@ pub struct ServeArgs {
     pub insecure_cookies: bool,
 }
 
+/// Who may sign up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Signup {
+    Invitation,
+    Open,
+}
+
+/// Parses an address (a one-host network) or a CIDR network.
+pub fn parse_network(value: &str) -> Result<ipnet::IpNet, String> {
+    let value = value.trim();
+    value
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| value.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| {
+            format!("{value:?} is neither an IP address nor a CIDR network such as 10.0.0.0/8")
+        })
+}
+
 /// What [`ServeArgs::session_settings`] decided about cookies, for the start-up log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CookieSecurity {
@@ -326,15 +374,15 @@ impl ServeArgs {
     /// browsers would drop the `Secure` cookie and nobody could sign in.
     pub fn session_settings(
         &self,
+        public_url: &str,
     ) -> anyhow::Result<(crate::auth::SessionSettings, CookieSecurity)> {
-        let uri: Uri = self.public_url.parse().context("invalid public URL")?;
+        let uri: Uri = public_url.parse().context("invalid public URL")?;
         let plain_remote = uri.scheme_str() == Some("http")
             && !crate::auth::session::is_local_host(uri.host().unwrap_or_default());
         let security = match (plain_remote, self.insecure_cookies) {
             (true, true) => CookieSecurity::Insecure,
             (true, false) => bail!(
-                "the public URL {} is plain http on a host other than localhost, where browsers refuse secure cookies: serve it over https (e.g. behind a TLS proxy) or set RAMPART_INSECURE_COOKIES=1 to accept cookies that travel unprotected",
-                self.public_url
+                "the public URL {public_url} is plain http on a host other than localhost, where browsers refuse secure cookies: serve it over https (e.g. behind a TLS proxy) or set RAMPART_INSECURE_COOKIES=1 to accept cookies that travel unprotected"
             ),
             (false, true) => CookieSecurity::InsecureIgnored,
             (false, false) => CookieSecurity::Secure,
@@ -345,6 +393,16 @@ impl ServeArgs {
             secure_cookie: security != CookieSecurity::Insecure,
         };
         Ok((settings, security))
+    }
+
+    /// The public URL: the configured one, or `http://` and the address the server listens
+    /// on (`local`), with `localhost` for a wildcard bind.
+    pub fn public_url(&self, local: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.clone(),
+            None if local.ip().is_unspecified() => format!("http://localhost:{}", local.port()),
+            None => format!("http://{local}"),
+        }
     }
 
     /// Leptos options derived from these settings, with no `LEPTOS_*` variable involved.
@@ -407,8 +465,41 @@ mod tests {
         let cli = parse(&[]).unwrap();
         assert!(cli.command.is_none());
         assert_eq!(cli.serve.bind, "127.0.0.1:3000".parse().unwrap());
-        assert_eq!(cli.serve.public_url, "http://localhost:3000");
+        assert_eq!(cli.serve.public_url, None);
+        assert_eq!(cli.serve.signup, Signup::Invitation);
+        assert!(cli.serve.trusted_proxies.is_empty());
         assert_eq!(cli.serve.site_root, PathBuf::from("target/site"));
+    }
+
+    #[test]
+    fn the_public_url_defaults_to_the_listening_address() {
+        let serve = parse(&[]).unwrap().serve;
+        let local: SocketAddr = "127.0.0.1:41234".parse().unwrap();
+        assert_eq!(serve.public_url(local), "http://127.0.0.1:41234");
+        let wildcard: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(serve.public_url(wildcard), "http://localhost:8080");
+        let serve = parse(&["--public-url", "https://rampart.example.com"])
+            .unwrap()
+            .serve;
+        assert_eq!(serve.public_url(local), "https://rampart.example.com");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let serve = parse(&["--trusted-proxies", "127.0.0.1, 10.0.0.0/8,::1"])
+            .unwrap()
+            .serve;
+        let shown: Vec<String> = serve
+            .trusted_proxies
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        assert!(parse(&["--trusted-proxies", "proxy.lan"]).is_err());
+        assert_eq!(
+            parse(&["--signup", "open"]).unwrap().serve.signup,
+            Signup::Open
+        );
     }
 
     #[test]
@@ -495,7 +586,11 @@ mod tests {
 
     #[test]
     fn sessions_default_to_thirty_minutes_idle_and_twelve_hours_absolute() {
-        let (settings, security) = parse(&[]).unwrap().serve.session_settings().unwrap();
+        let (settings, security) = parse(&[])
+            .unwrap()
+            .serve
+            .session_settings("http://127.0.0.1:3000")
+            .unwrap();
         assert_eq!(settings.idle_timeout, Duration::from_secs(30 * 60));
         assert_eq!(settings.absolute_timeout, Duration::from_secs(12 * 60 * 60));
         assert!(settings.secure_cookie);
@@ -508,14 +603,14 @@ mod tests {
         let err = parse(&remote)
             .unwrap()
             .serve
-            .session_settings()
+            .session_settings(remote[1])
             .unwrap_err();
         assert!(
             err.to_string().contains("RAMPART_INSECURE_COOKIES"),
             "{err}"
         );
         let cli = parse(&[remote[0], remote[1], "--insecure-cookies"]).unwrap();
-        let (settings, security) = cli.serve.session_settings().unwrap();
+        let (settings, security) = cli.serve.session_settings(remote[1]).unwrap();
         assert_eq!(security, CookieSecurity::Insecure);
         assert!(!settings.secure_cookie);
         assert_eq!(settings.cookie_name(), "rampart");
@@ -525,7 +620,7 @@ mod tests {
             "https://rampart.lan",
         ] {
             let cli = parse(&["--public-url", local, "--insecure-cookies=1"]).unwrap();
-            let (settings, security) = cli.serve.session_settings().unwrap();
+            let (settings, security) = cli.serve.session_settings(local).unwrap();
             assert_eq!(security, CookieSecurity::InsecureIgnored, "{local}");
             assert_eq!(settings.cookie_name(), "__Host-rampart");
         }

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod authz;
 pub mod cli;
 pub mod config;
 pub mod health;
@@ -29,8 +30,10 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// The origin users reach Rampart at, e.g. `https://rampart.example.com`.
     pub public_url: String,
-    /// Password hashing and session settings.
+    /// Password hashing, session, throttle and sign-up settings.
     pub auth: auth::Auth,
+    /// Peers whose `X-Forwarded-For` names the client (`RAMPART_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Parser;
 use server::config::{
     AuditArgs, AuditCommand, AuditVerifyArgs, Cli, Command, CookieSecurity, DatabaseArgs,
-    ServeArgs, UserArgs, UserCommand, UserCreateArgs,
+    ServeArgs, UserArgs, UserCommand, UserCreateArgs, UserResetArgs,
 };
 use server::{shutdown, telemetry, AppState};
 use std::io::BufWriter;
@@ -19,6 +19,7 @@ enum Online {
     Migrate(DatabaseArgs),
     AuditVerify(AuditVerifyArgs),
     UserCreate(UserCreateArgs),
+    UserResetPassword(UserResetArgs),
 }
 
 impl Online {
@@ -26,7 +27,9 @@ impl Online {
     fn failure(&self) -> ExitCode {
         match self {
             Online::Serve(_) | Online::Migrate(_) => ExitCode::FAILURE,
-            Online::AuditVerify(_) | Online::UserCreate(_) => server::cli::Outcome::Error.into(),
+            Online::AuditVerify(_) | Online::UserCreate(_) | Online::UserResetPassword(_) => {
+                server::cli::Outcome::Error.into()
+            }
         }
     }
 }
@@ -47,6 +50,9 @@ fn main() -> ExitCode {
         Some(Command::User(UserArgs {
             command: UserCommand::Create(args),
         })) => Online::UserCreate(args),
+        Some(Command::User(UserArgs {
+            command: UserCommand::ResetPassword(args),
+        })) => Online::UserResetPassword(args),
         Some(Command::Analyze(args)) => {
             let mut out = BufWriter::new(std::io::stdout().lock());
             let outcome = server::cli::analyze(&args, &mut out, &mut std::io::stderr());
@@ -74,6 +80,16 @@ fn main() -> ExitCode {
                         let outcome =
                             server::cli::audit_verify(&args, &mut out, &mut std::io::stderr())
                                 .await;
+                        Ok(outcome.into())
+                    }
+                    Online::UserResetPassword(args) => {
+                        let mut out = std::io::stdout().lock();
+                        let outcome = server::cli::user_reset_password(
+                            &args,
+                            &mut out,
+                            &mut std::io::stderr(),
+                        )
+                        .await;
                         Ok(outcome.into())
                     }
                     Online::UserCreate(args) => {
@@ -111,7 +127,13 @@ async fn migrate(database: DatabaseArgs) -> anyhow::Result<()> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let leptos = args.leptos_options()?;
-    let (sessions, cookies) = args.session_settings()?;
+    // Bound first: the public URL may default to the address actually bound (port 0).
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let local = listener.local_addr()?;
+    let public_url = args.public_url(local);
+    let (sessions, cookies) = args.session_settings(&public_url)?;
     match cookies {
         CookieSecurity::Secure => {}
         CookieSecurity::InsecureIgnored => tracing::warn!(
@@ -136,37 +158,36 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("cannot prepare the first-admin setup")?
     {
-        // The token is a secret: it goes to the terminal only, never through the log.
-        tracing::info!("no account exists yet: a one-time setup token is printed on standard error (valid for one hour)");
+        // The link is a secret: it goes to the terminal only, never through the log.
+        tracing::info!("no account exists yet: a one-time setup link is printed on standard error (valid for one hour)");
         // The command as this very binary, so it can be pasted as it is.
         let exe = std::env::current_exe()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|_| "rampart".to_owned());
         eprintln!(
-            "\nNo account exists yet. Create the first administrator with (DATABASE_URL set as \
-             for this server)\n\n    \
-             printf '%s\\n' 'A-LONG-PASSWORD' | {} user create --email you@example.com --admin\n\n\
-             or, within the hour, send this one-time token to POST {}/api/v1/auth/setup \
-             (README.md, \"First start and accounts\"; the browser setup page comes with the \
-             account screens):\n\n    setup token: {}\n",
-            exe, args.public_url, token
+            "\nNo account exists yet. Within the hour, open this one-time link to create the \
+             first administrator:\n\n    setup link: {public_url}/setup#token={token}\n\n\
+             or, from a shell with DATABASE_URL set as for this server:\n\n    \
+             printf '%s\\n' 'A-LONG-PASSWORD' | {exe} user create --email you@example.com --admin\n"
         );
     }
-    let listener = tokio::net::TcpListener::bind(args.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.bind))?;
-    let local = listener.local_addr()?;
-    tracing::info!(listen = %local, public_url = %args.public_url, "rampart is ready");
+    tracing::info!(listen = %local, public_url = %public_url, "rampart is ready");
     let state = AppState {
         pool: pool.clone(),
         leptos,
-        public_url: args.public_url,
+        public_url,
         auth: server::auth::Auth {
             hasher: server::auth::Hasher::default(),
             sessions,
+            throttle: server::auth::ThrottleSettings::default(),
+            open_signup: args.signup == server::config::Signup::Open,
         },
+        trusted_proxies: args.trusted_proxies.clone(),
     };
-    let purge = tokio::spawn(server::auth::session::purge_expired(pool.clone()));
+    let purge = tokio::spawn(server::auth::purge_expired(
+        pool.clone(),
+        state.auth.throttle.window,
+    ));
     server::serve(listener, state, shutdown::signal())
         .await
         .context("the server stopped with an error")?;

@@ -20,6 +20,8 @@ pub struct ApiError {
     /// For people; never holds internals.
     pub message: String,
     pub details: Option<Value>,
+    /// Seconds to send as `Retry-After` (429, 503).
+    retry_after: Option<u64>,
     /// The cause of a 5xx, for the log only.
     source: Option<anyhow::Error>,
 }
@@ -44,8 +46,23 @@ impl ApiError {
             code,
             message: message.into(),
             details: None,
+            retry_after: None,
             source: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// 404 for a resource the caller cannot see, named by `what` ("team", "token", ...).
+    pub fn not_found(what: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such {what}"),
+        )
     }
 
     pub fn with_details(mut self, details: Value) -> ApiError {
@@ -98,6 +115,27 @@ impl ApiError {
     }
 }
 
+/// A database failure is a 500 whose cause is logged (`?` on a `db` call).
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> ApiError {
+        ApiError::internal(err)
+    }
+}
+
+/// A failed password hash or other internal step is a 500 whose cause is logged.
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> ApiError {
+        ApiError::internal(err)
+    }
+}
+
+/// A session store failure is a 500 whose cause is logged.
+impl From<tower_sessions::session::Error> for ApiError {
+    fn from(err: tower_sessions::session::Error) -> ApiError {
+        ApiError::internal(err)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status.is_server_error() {
@@ -113,6 +151,12 @@ impl IntoResponse for ApiError {
                 details: self.details.as_ref(),
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

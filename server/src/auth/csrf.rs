@@ -33,7 +33,7 @@ const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// The session's token, made and stored on first use.
 pub async fn token_for(session: &Session) -> Result<String, ApiError> {
-    let existing: Option<String> = session.get(CSRF_TOKEN).await.map_err(ApiError::internal)?;
+    let existing: Option<String> = session.get(CSRF_TOKEN).await?;
     match existing {
         Some(token) => Ok(token),
         None => renew(session).await,
@@ -43,10 +43,7 @@ pub async fn token_for(session: &Session) -> Result<String, ApiError> {
 /// Replaces the session's token (at sign-in, so a token seen before is worthless after).
 pub async fn renew(session: &Session) -> Result<String, ApiError> {
     let token = super::random_token();
-    session
-        .insert(CSRF_TOKEN, &token)
-        .await
-        .map_err(ApiError::internal)?;
+    session.insert(CSRF_TOKEN, &token).await?;
     Ok(token)
 }
 
@@ -84,7 +81,7 @@ async fn token_matches(headers: &HeaderMap, session: Option<&Session>) -> Result
     let Some(session) = session else {
         return Ok(false);
     };
-    let stored: Option<String> = session.get(CSRF_TOKEN).await.map_err(ApiError::internal)?;
+    let stored: Option<String> = session.get(CSRF_TOKEN).await?;
     Ok(stored.is_some_and(|stored| bool::from(stored.as_bytes().ct_eq(sent.as_bytes()))))
 }
 

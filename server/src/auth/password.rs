@@ -106,6 +106,25 @@ impl Hasher {
         .await?
     }
 
+    /// Whether a stored PHC string was made with other parameters than today's (an older
+    /// algorithm, version or cost), so the password should be hashed again after a
+    /// successful verification.
+    pub fn needs_rehash(&self, stored: &str) -> bool {
+        let Ok(parsed) = PasswordHash::new(stored) else {
+            return false;
+        };
+        let current = argon2();
+        let params = current.params();
+        let same = parsed.algorithm == argon2::Algorithm::Argon2id.ident()
+            && parsed.version == Some(argon2::Version::V0x13.into())
+            && argon2::Params::try_from(&parsed).is_ok_and(|p| {
+                p.m_cost() == params.m_cost()
+                    && p.t_cost() == params.t_cost()
+                    && p.p_cost() == params.p_cost()
+            });
+        !same
+    }
+
     /// Whether `password` matches `hash`. With no hash (an unknown account), verifies against
     /// [`DUMMY_HASH`] and returns false, taking the same time. A malformed stored hash is
     /// logged and counts as a mismatch.
@@ -134,6 +153,28 @@ impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_with_weaker_parameters_need_rehashing() {
+        let hasher = Hasher::new(1);
+        assert!(!hasher.needs_rehash(DUMMY_HASH));
+        let weak = Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(8, 1, 1, None).unwrap(),
+        )
+        .hash_password(
+            b"password",
+            &SaltString::from_b64("c2FsdHNhbHRzYWx0").unwrap(),
+        )
+        .unwrap()
+        .to_string();
+        assert!(hasher.needs_rehash(&weak));
+        assert!(
+            !hasher.needs_rehash("not a hash"),
+            "malformed hashes are left alone"
+        );
+    }
 
     #[test]
     fn the_dummy_hash_uses_the_current_parameters() {

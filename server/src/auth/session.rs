@@ -8,13 +8,13 @@
 //!
 //! A signed-in session holds the user's id, the time of sign-in (for the absolute timeout,
 //! which tower-sessions does not have) and the time it was last used (for the idle timeout,
-//! checked here as well as by the store's expiry date). [`CurrentUser`] checks both, and
+//! checked here as well as by the store's expiry date). [`signed_in_user`] checks both, and
 //! that the account still exists and is not disabled, on every request; a session that fails
-//! a check is deleted.
+//! a check is deleted. The `user_sessions` table (`db::sessions`) records which user each
+//! signed-in session belongs to.
 
 use crate::api::error::ApiError;
 use crate::AppState;
-use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use sqlx::PgPool;
 use std::time::Duration;
@@ -93,23 +93,6 @@ pub fn layer(pool: PgPool, settings: &SessionSettings) -> SessionManagerLayer<Po
         .with_expiry(Expiry::OnInactivity(idle))
 }
 
-/// How often expired session rows are deleted.
-pub const PURGE_EVERY: Duration = Duration::from_secs(10 * 60);
-
-/// Deletes expired session rows every [`PURGE_EVERY`], for as long as the server runs. A
-/// failed round (database away) is logged and retried at the next one.
-pub async fn purge_expired(pool: PgPool) {
-    use tower_sessions::ExpiredDeletion;
-    let store = store(pool);
-    let mut every = tokio::time::interval(PURGE_EVERY);
-    loop {
-        every.tick().await;
-        if let Err(err) = store.delete_expired().await {
-            tracing::warn!(error = %err, "cannot delete expired sessions");
-        }
-    }
-}
-
 /// The session store over our `sessions` table (created by our migrations, not the store's).
 pub fn store(pool: PgPool) -> PostgresStore {
     PostgresStore::new(pool)
@@ -130,74 +113,47 @@ pub(crate) fn session_of(parts: &Parts) -> Result<Session, ApiError> {
 /// Marks the session as signed in by `user_id`, under a new id (R10).
 pub(crate) async fn sign_in(session: &Session, user_id: Uuid) -> Result<(), ApiError> {
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    session.cycle_id().await.map_err(ApiError::internal)?;
-    session
-        .insert(USER_ID, user_id)
-        .await
-        .map_err(ApiError::internal)?;
-    session
-        .insert(SIGNED_IN_AT, now)
-        .await
-        .map_err(ApiError::internal)?;
-    session
-        .insert(LAST_SEEN_AT, now)
-        .await
-        .map_err(ApiError::internal)?;
+    session.cycle_id().await?;
+    session.insert(USER_ID, user_id).await?;
+    session.insert(SIGNED_IN_AT, now).await?;
+    session.insert(LAST_SEEN_AT, now).await?;
     Ok(())
 }
 
-/// The signed-in, active user of the request, or 401. Checks the absolute and idle
-/// timeouts and that the account exists and is not disabled; otherwise the session is
-/// deleted on the server.
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub user: db::users::User,
-}
-
-impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let session = session_of(parts)?;
-        let user_id: Option<Uuid> = session.get(USER_ID).await.map_err(ApiError::internal)?;
-        let Some(user_id) = user_id else {
-            return Err(ApiError::unauthenticated());
-        };
-        let signed_in_at: i64 = session
-            .get(SIGNED_IN_AT)
-            .await
-            .map_err(ApiError::internal)?
-            .unwrap_or(0);
-        let last_seen_at: i64 = session
-            .get(LAST_SEEN_AT)
-            .await
-            .map_err(ApiError::internal)?
-            .unwrap_or(0);
-        let now = OffsetDateTime::now_utc().unix_timestamp();
-        let settings = &state.auth.sessions;
-        let expired = now - signed_in_at >= settings.absolute_timeout.as_secs() as i64
-            || now - last_seen_at >= settings.idle_timeout.as_secs() as i64;
-        let user = if expired {
-            None
-        } else {
-            db::users::get_user(&state.pool, user_id)
-                .await
-                .map_err(ApiError::internal)?
-                .filter(db::users::User::is_active)
-        };
-        let Some(user) = user else {
-            session.flush().await.map_err(ApiError::internal)?;
-            return Err(ApiError::unauthenticated());
-        };
-        let touch_every = TOUCH_EVERY_SECS.min(settings.idle_timeout.as_secs() as i64 / 2);
-        if now - last_seen_at >= touch_every {
-            // Modifying the session makes the layer save it, which also moves the store's
-            // expiry date forward by the idle timeout.
-            session
-                .insert(LAST_SEEN_AT, now)
-                .await
-                .map_err(ApiError::internal)?;
-        }
-        Ok(CurrentUser { user })
+/// The signed-in, active user of the request's session, or 401. Checks the absolute and
+/// idle timeouts and that the account exists and is not disabled; otherwise the session is
+/// deleted on the server. Returns the user and the session (for its id).
+pub(crate) async fn signed_in_user(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<(db::users::User, Session), ApiError> {
+    let session = session_of(parts)?;
+    let user_id: Option<Uuid> = session.get(USER_ID).await?;
+    let Some(user_id) = user_id else {
+        return Err(ApiError::unauthenticated());
+    };
+    let signed_in_at: i64 = session.get(SIGNED_IN_AT).await?.unwrap_or(0);
+    let last_seen_at: i64 = session.get(LAST_SEEN_AT).await?.unwrap_or(0);
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let settings = &state.auth.sessions;
+    let expired = now - signed_in_at >= settings.absolute_timeout.as_secs() as i64
+        || now - last_seen_at >= settings.idle_timeout.as_secs() as i64;
+    let user = if expired {
+        None
+    } else {
+        db::users::get_user(&state.pool, user_id)
+            .await?
+            .filter(db::users::User::is_active)
+    };
+    let Some(user) = user else {
+        session.flush().await?;
+        return Err(ApiError::unauthenticated());
+    };
+    let touch_every = TOUCH_EVERY_SECS.min(settings.idle_timeout.as_secs() as i64 / 2);
+    if now - last_seen_at >= touch_every {
+        // Modifying the session makes the layer save it, which also moves the store's
+        // expiry date forward by the idle timeout.
+        session.insert(LAST_SEEN_AT, now).await?;
     }
+    Ok((user, session))
 }

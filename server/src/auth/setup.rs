@@ -8,17 +8,11 @@
 //! fragment (`/setup#token=…`), which browsers never send, so it stays out of access logs
 //! (R27).
 
-use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
 /// How long a setup token is valid.
 pub const SETUP_TOKEN_LIFETIME: time::Duration = time::Duration::HOUR;
-
-/// The SHA-256 of a token, as stored.
-pub fn token_hash(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
-}
 
 /// When no account exists, stores a new setup token and returns it (the caller prints the
 /// link); otherwise returns `None`.
@@ -30,7 +24,7 @@ pub async fn prepare(pool: &PgPool) -> Result<Option<String>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     db::users::create_setup_token(
         &mut conn,
-        &token_hash(&token),
+        &super::secret_hash(&token),
         OffsetDateTime::now_utc() + SETUP_TOKEN_LIFETIME,
     )
     .await?;

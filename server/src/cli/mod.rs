@@ -16,7 +16,7 @@ mod user;
 pub use analyze::{analyze, Analysis, Gate};
 pub use audit::audit_verify;
 pub use rules::rules;
-pub use user::user_create;
+pub use user::{user_create, user_reset_password};
 
 use std::process::ExitCode;
 

@@ -2,11 +2,14 @@
 //! input so it never shows in the process list or the shell history. The same rules as the
 //! API apply (address shape, password policy, argon2id), and the creation is an audit event
 //! (`user.create`, actor `cli`) in the same transaction.
+//!
+//! `rampart user reset-password`: prints a one-time password-reset link for an account
+//! (`user.reset_link`, actor `cli`).
 
 use super::Outcome;
 use crate::api::auth::{valid_email, valid_name, valid_password};
 use crate::auth::Hasher;
-use crate::config::UserCreateArgs;
+use crate::config::{UserCreateArgs, UserResetArgs};
 use db::audit::{append_audit_event, AuditOutcome, NewAuditEvent};
 use db::users::{InsertUserError, NewUser};
 use std::io::{BufRead, Write};
@@ -114,4 +117,52 @@ async fn create(
     tx.commit().await?;
     pool.close().await;
     Ok(user)
+}
+
+/// Prints a one-time reset link for the account with `args.email`. Exit 0 with the link, 1
+/// when no account has the address, 2 when the database fails.
+pub async fn user_reset_password(
+    args: &UserResetArgs,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Outcome {
+    let made = async {
+        let pool = crate::open_database(&args.database).await?;
+        let mut tx = pool.begin().await?;
+        let Some(user) = db::users::find_user_by_email(&mut *tx, args.email.trim()).await? else {
+            return Ok(None);
+        };
+        let (link, expires_at) =
+            crate::api::users::create_reset_link(&mut tx, &args.public_url, user.id, None).await?;
+        let mut event = NewAuditEvent::new("user.reset_link", AuditOutcome::Success);
+        event.actor = Some("cli".into());
+        event.target = Some(format!("user:{}", user.id));
+        append_audit_event(&mut tx, &event).await?;
+        tx.commit().await?;
+        pool.close().await;
+        anyhow::Ok(Some((user, link, expires_at)))
+    }
+    .await;
+    match made {
+        Ok(Some((user, link, expires_at))) => {
+            let _ = writeln!(
+                out,
+                "one-time password reset link for {} (valid until {expires_at}):\n\n    {link}\n",
+                user.email
+            );
+            Outcome::Pass
+        }
+        Ok(None) => {
+            let _ = writeln!(
+                err,
+                "error: no account has the e-mail address {}",
+                args.email.trim()
+            );
+            Outcome::Fail
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e:#}");
+            Outcome::Error
+        }
+    }
 }

@@ -533,6 +533,83 @@ async fn no_password_session_id_or_token_reaches_the_logs(pool: PgPool) {
     .await;
     let browser = sign_in(state(pool.clone()), "admin@example.com", PASSWORD).await;
     send(state(pool.clone()), me_with(&browser)).await;
+    // An API token, used; an invitation link; a reset link.
+    let created = body_json(
+        send(
+            state(pool.clone()),
+            json_request(
+                "POST",
+                "/api/v1/tokens",
+                json!({ "name": "ci", "expires_in_days": 1 }),
+                Some(&browser),
+            ),
+        )
+        .await,
+    )
+    .await;
+    let api_token = created["token"].as_str().unwrap().to_owned();
+    let used = Request::get("/api/v1/me")
+        .header("authorization", format!("Bearer {api_token}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(state(pool.clone()), used).await.status(), 200);
+    let team = body_json(
+        send(
+            state(pool.clone()),
+            json_request(
+                "POST",
+                "/api/v1/teams",
+                json!({ "name": "T" }),
+                Some(&browser),
+            ),
+        )
+        .await,
+    )
+    .await;
+    let invitation = body_json(
+        send(
+            state(pool.clone()),
+            json_request(
+                "POST",
+                &format!("/api/v1/teams/{}/members", team["id"].as_str().unwrap()),
+                json!({ "email": "b@example.com", "role": "viewer" }),
+                Some(&browser),
+            ),
+        )
+        .await,
+    )
+    .await;
+    let invitation_token = invitation["link"]
+        .as_str()
+        .unwrap()
+        .split_once("#token=")
+        .unwrap()
+        .1
+        .to_owned();
+    let me: serde_json::Value = body_json(send(state(pool.clone()), me_with(&browser)).await).await;
+    let reset = body_json(
+        send(
+            state(pool.clone()),
+            json_request(
+                "POST",
+                &format!(
+                    "/api/v1/users/{}/password-reset",
+                    me["id"].as_str().unwrap()
+                ),
+                json!({}),
+                Some(&browser),
+            ),
+        )
+        .await,
+    )
+    .await;
+    let reset_token = reset["link"]
+        .as_str()
+        .unwrap()
+        .split_once("#token=")
+        .unwrap()
+        .1
+        .to_owned();
     send(
         state(pool.clone()),
         json_request("POST", "/api/v1/auth/signout", json!({}), Some(&browser)),
@@ -550,6 +627,9 @@ async fn no_password_session_id_or_token_reaches_the_logs(pool: PgPool) {
         browser.csrf.as_str(),
         wrong.csrf.as_str(),
         token.as_str(),
+        api_token.as_str(),
+        invitation_token.as_str(),
+        reset_token.as_str(),
     ] {
         assert!(
             !logs.contains(secret),
@@ -625,7 +705,53 @@ async fn rampart_user_create_reads_the_password_from_stdin(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "db::MIGRATOR")]
-async fn rampart_serve_prints_a_setup_token_on_a_fresh_database(pool: PgPool) {
+async fn rampart_user_reset_password_prints_a_one_time_link(pool: PgPool) {
+    create_user(&pool, "ada@example.com", PASSWORD, false).await;
+    let run = |email: &str| {
+        Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(["user", "reset-password", "--email", email])
+            .env("DATABASE_URL", database_url_of(&pool))
+            .env("RAMPART_PUBLIC_URL", "https://rampart.example.com")
+            .output()
+            .unwrap()
+    };
+    let unknown = run("nobody@example.com");
+    assert_eq!(unknown.status.code(), Some(1));
+    let output = run("ADA@example.com");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let link = stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("https://rampart.example.com/reset-password#token="))
+        .unwrap_or_else(|| panic!("no link in {stdout}"));
+    let token = link.split_once("#token=").unwrap().1;
+
+    let anonymous = pre_session(state(pool.clone())).await;
+    let new_password = "quartz-meadow-signal-47";
+    let body = json!({ "token": token, "new_password": new_password });
+    let response = send(
+        state(pool.clone()),
+        json_request(
+            "POST",
+            "/api/v1/auth/password-reset",
+            body,
+            Some(&anonymous),
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 204);
+    sign_in(state(pool.clone()), "ada@example.com", new_password).await;
+    let audited: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where action like '%reset%' order by audit_log_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, ["user.reset_link", "auth.password.reset"]);
+}
+
+#[sqlx::test(migrator = "db::MIGRATOR")]
+async fn rampart_serve_prints_a_setup_link_on_a_fresh_database(pool: PgPool) {
     let site = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
         .env("DATABASE_URL", database_url_of(&pool))
@@ -640,8 +766,8 @@ async fn rampart_serve_prints_a_setup_token_on_a_fresh_database(pool: PgPool) {
     let mut seen = Vec::new();
     while Instant::now() < deadline {
         let Some(Ok(line)) = lines.next() else { break };
-        if let Some(at) = line.find("setup token: ") {
-            link = Some(line[at + "setup token: ".len()..].trim().to_owned());
+        if let Some(at) = line.find("setup link: ") {
+            link = Some(line[at + "setup link: ".len()..].trim().to_owned());
         }
         let ready = line.contains("rampart is ready");
         seen.push(line);
@@ -653,8 +779,11 @@ async fn rampart_serve_prints_a_setup_token_on_a_fresh_database(pool: PgPool) {
         .args(["-TERM", &child.id().to_string()])
         .status();
     let _ = child.wait();
-    let token = link.unwrap_or_else(|| panic!("no setup token in {seen:#?}"));
-    let token = token.as_str();
+    let link = link.unwrap_or_else(|| panic!("no setup link in {seen:#?}"));
+    // The public URL defaults to the address actually bound, here a port chosen by the OS.
+    let (origin, token) = link.split_once("/setup#token=").expect("a setup page link");
+    assert!(origin.starts_with("http://127.0.0.1:"), "{origin}");
+    assert!(!origin.ends_with(":0"), "{origin}");
     assert!(
         seen.iter()
             .any(|l| l.contains("rampart user create --email")),
@@ -664,7 +793,7 @@ async fn rampart_serve_prints_a_setup_token_on_a_fresh_database(pool: PgPool) {
     assert_eq!(logged_lines, 1, "printed once, and never in a log line");
     let stored: bool =
         sqlx::query_scalar("select exists (select 1 from setup_tokens where token_hash = $1)")
-            .bind(&server::auth::setup::token_hash(token)[..])
+            .bind(&server::auth::secret_hash(token)[..])
             .fetch_one(&pool)
             .await
             .unwrap();

@@ -29,6 +29,7 @@ pub fn state(pool: PgPool, site_root: &Path) -> AppState {
         leptos,
         public_url: "http://localhost:3000".into(),
         auth: server::auth::Auth::default(),
+        trusted_proxies: Vec::new(),
     }
 }
 

@@ -8,6 +8,8 @@ mod helpers;
 mod auth;
 mod health;
 mod lifecycle;
+mod matrix;
 mod pages;
 mod security_headers;
 mod static_files;
+mod teams;
