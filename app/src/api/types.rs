@@ -77,12 +77,16 @@ pub struct PasswordReset<'a> {
     pub new_password: &'a str,
 }
 
-/// A session of the signed-in user (`GET /me/sessions`).
+/// A session of the signed-in user (`GET /me/sessions`). The contract names `last_seen_at`;
+/// the server sends `expires_at` (when the session ends unless used again): either is shown.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct SessionView {
     pub id: String,
     pub signed_in_at: String,
-    pub last_seen_at: String,
+    #[serde(default)]
+    pub last_seen_at: Option<String>,
+    #[serde(default)]
+    pub expires_at: Option<String>,
     pub client_addr: Option<String>,
     pub user_agent: Option<String>,
     pub current: bool,

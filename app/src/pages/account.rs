@@ -406,7 +406,16 @@ fn SessionsSection(
                             </td>
                             <td>{s.client_addr.unwrap_or_default()}</td>
                             <td>{short_time(&s.signed_in_at)}</td>
-                            <td>{short_time(&s.last_seen_at)}</td>
+                            <td>
+                                {s
+                                    .last_seen_at
+                                    .as_deref()
+                                    .map(|t| format!("last seen {}", short_time(t)))
+                                    .or_else(|| {
+                                        s.expires_at.as_deref().map(|t| format!("ends {}", short_time(t)))
+                                    })
+                                    .unwrap_or_default()}
+                            </td>
                             <td>
                                 <button
                                     type="button"
@@ -431,7 +440,7 @@ fn SessionsSection(
                             <th scope="col">"Browser"</th>
                             <th scope="col">"Address"</th>
                             <th scope="col">"Signed in"</th>
-                            <th scope="col">"Last seen"</th>
+                            <th scope="col">"Activity"</th>
                             <th scope="col">
                                 <span class="visually-hidden">"Actions"</span>
                             </th>
