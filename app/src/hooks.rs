@@ -20,12 +20,19 @@ pub fn use_hydrated() -> ReadSignal<bool> {
 /// The address's fragment (without `#`) once the browser has read it: `None` during the
 /// server's render (the server never sees the fragment) and until hydration, `Some` from then
 /// on, following the router's location.
+///
+/// Only this page's own path counts: while the router leaves the page for another, the
+/// location already shows the next page's fragment, which must not reach this page's effects
+/// (an invitation page that lost its token would send the person to sign in, again and again).
 pub fn use_fragment() -> ReadSignal<Option<String>> {
     let (value, set_value) = signal(None::<String>);
     let location = use_location();
+    let own_path = location.pathname.get_untracked();
     Effect::new(move |_| {
-        let hash = location.hash.get();
-        set_value.set(Some(hash.trim_start_matches('#').to_string()));
+        let (path, hash) = (location.pathname.get(), location.hash.get());
+        if path == own_path {
+            set_value.set(Some(hash.trim_start_matches('#').to_string()));
+        }
     });
     value
 }
@@ -47,6 +54,9 @@ pub fn use_signin_redirect() -> impl Fn(&ApiError) -> bool + Clone + 'static {
             return false;
         }
         session.viewer.set(Viewer::SignedOut);
+        if location.pathname.get_untracked() == "/signin" {
+            return true;
+        }
         navigate(
             &signin_href(&here_from(&location)),
             NavigateOptions {

@@ -186,7 +186,10 @@ async fn transport(
         Method::Patch => Request::patch(&url),
         Method::Delete => Request::delete(&url),
     }
-    .header("Accept", "application/json");
+    .header("Accept", "application/json")
+    // Answers are private and change with every write: never from the browser's cache, whatever
+    // Cache-Control says.
+    .cache(web_sys::RequestCache::NoStore);
     if let Some(token) = csrf {
         builder = builder.header("X-CSRF-Token", token);
     }

@@ -19,7 +19,14 @@ pub fn TeamPage() -> impl IntoView {
     let api = use_api();
     let hydrated = use_hydrated();
     let params = use_params_map();
-    let team_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    // Keeps the last id: while the router leaves this page the parameter disappears, and the
+    // resources must not ask for a team without one.
+    let team_id = Memo::new(move |previous: Option<&String>| {
+        match params.with(|p| p.get("id")).filter(|id| !id.is_empty()) {
+            Some(id) => id,
+            None => previous.cloned().unwrap_or_default(),
+        }
+    });
 
     let team = LocalResource::new(move || {
         let id = team_id.get();
