@@ -2,15 +2,14 @@
 // and Content-Security-Policy violations, and the page's hydration marker.
 import { expect, type Page } from "@playwright/test";
 
-// A request whose failure is expected, not a sign of a broken page: `GET /api/v1/me` answers
-// 401 to a signed-out visitor (the top bar asks it on every page load).
-function expectedFailure(url: string, status: number): boolean {
-  return status === 401 && new URL(url).pathname === "/api/v1/me";
-}
-
 // Collects what would show a broken page: console errors, uncaught exceptions, failed
-// requests (4xx and 5xx), except the expected ones above.
-export function watchForErrors(page: Page): string[] {
+// requests (4xx and 5xx). A 401 from `GET /api/v1/me` is expected (the top bar asks it on every
+// page load, and a signed-out visitor gets 401), and so are 401s from the paths in
+// `expected401` (a page that sends a signed-out visitor to sign in).
+export function watchForErrors(page: Page, expected401: string[] = []): string[] {
+  const allowed = new Set(["/api/v1/me", ...expected401]);
+  const expectedFailure = (url: string, status: number): boolean =>
+    status === 401 && allowed.has(new URL(url).pathname);
   const problems: string[] = [];
   page.on("console", (message) => {
     if (message.type() !== "error") return;

@@ -134,4 +134,22 @@ test("setup, sign-in, a team, an invitation accepted by sign-up, and a role chan
   expect(inviteeProblems).toEqual([]);
   expect(await inviteeViolations()).toEqual([]);
   await inviteeContext.close();
+
+  // A page that needs a user sends a signed-out visitor to sign in, and back afterwards.
+  const laterContext = await browser.newContext();
+  const later = await laterContext.newPage();
+  const laterProblems = watchForErrors(later, ["/api/v1/me/sessions", "/api/v1/tokens"]);
+  const laterViolations = await watchForPolicyViolations(later);
+  await later.goto("/account");
+  await expect(later).toHaveURL(/\/signin#next=%2Faccount$/);
+  await waitForHydration(later);
+  await later.getByLabel("E-mail address").fill(member.email);
+  await later.getByLabel("Password").fill(member.password);
+  await later.getByRole("button", { name: "Sign in" }).click();
+  await expect(later).toHaveURL(/\/account$/);
+  await signedInAs(later, member.name);
+  await expect(later.getByRole("table", { name: "Your sessions" })).toContainText("This browser");
+  expect(laterProblems).toEqual([]);
+  expect(await laterViolations()).toEqual([]);
+  await laterContext.close();
 });
