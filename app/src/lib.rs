@@ -5,7 +5,10 @@
 //! Server-only code sits behind `#[cfg(feature = "ssr")]`, so nothing of the server reaches
 //! the wasm bundle.
 
+pub mod api;
+pub mod browser;
 pub mod components;
+pub mod hooks;
 pub mod pages;
 pub mod security;
 
@@ -44,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    api::provide_api();
 
     view! {
         <Stylesheet id="leptos" href=format!("/pkg/{OUTPUT_NAME}.css")/>
@@ -56,16 +60,90 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Rampart".to_string() } else { format!("{page} · Rampart") }
         }/>
         <Router>
-            <header class="topbar">
-                <a class="brand" href="/">
-                    "Rampart"
-                </a>
-            </header>
+            <components::TopBar/>
             <main id="content">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("") view=pages::HomePage/>
+                    <Route path=path!("/setup") view=pages::SetupPage/>
+                    <Route path=path!("/signin") view=pages::SignInPage/>
+                    <Route path=path!("/signup") view=pages::SignUpPage/>
+                    <Route path=path!("/reset-password") view=pages::ResetPasswordPage/>
+                    <Route path=path!("/account") view=pages::AccountPage/>
+                    <Route path=path!("/teams") view=pages::TeamsPage/>
+                    <Route path=path!("/teams/:id") view=pages::TeamPage/>
+                    <Route path=path!("/invitations") view=pages::InvitationsPage/>
+                    <Route path=path!("/audit") view=pages::AuditPage/>
+                    <Route path=path!("/admin/users") view=pages::AdminUsersPage/>
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use leptos_router::location::RequestUrl;
+
+    /// Renders `App` for `path` as the server would (without the document around it).
+    fn render(path: &str) -> String {
+        let owner = Owner::new();
+        owner.with(|| {
+            provide_context(RequestUrl::new(path));
+            view! { <App/> }.to_html()
+        })
+    }
+
+    #[test]
+    fn every_page_renders_its_shell_on_the_server_with_controls_waiting_for_hydration() {
+        let pages = [
+            ("/setup", "Set up Rampart", "Create administrator"),
+            ("/signin", "Sign in", "Sign in"),
+            ("/signup", "Create an account", "Create account"),
+            ("/reset-password", "Choose a new password", "Set password"),
+            ("/account", "Account", "Change password"),
+            ("/teams", "Teams", "Create team"),
+            (
+                "/teams/00000000-0000-0000-0000-000000000000",
+                "Team",
+                "Loading…",
+            ),
+            ("/invitations", "Your pending invitations", "Sign in to see"),
+            ("/audit", "Audit log", "Search"),
+            ("/admin/users", "Accounts", "Loading…"),
+        ];
+        for (path, heading, control) in pages {
+            let html = render(path);
+            assert!(html.contains(heading), "{path}: no {heading:?} in {html}");
+            assert!(html.contains(control), "{path}: no {control:?} in {html}");
+            assert!(
+                html.contains(r#"data-hydrated="false""#),
+                "{path}: the root must say it is not hydrated yet: {html}"
+            );
+            // The pages' policy blocks inline styles and handlers.
+            assert!(!html.contains(" style="), "{path}: inline style in {html}");
+            assert!(
+                !html.contains(" onclick="),
+                "{path}: inline handler in {html}"
+            );
+            // Nothing about a user is rendered on the server.
+            assert!(!html.contains("Sign out"), "{path}: {html}");
+        }
+    }
+
+    #[test]
+    fn inputs_and_buttons_are_disabled_until_hydrated() {
+        let html = render("/signin");
+        for id in ["signin-email", "signin-password"] {
+            let at = html.find(&format!(r#"id="{id}""#)).expect(id);
+            let tag_end = at + html[at..].find('>').unwrap();
+            assert!(
+                html[at..tag_end].contains("disabled"),
+                "{id} is enabled: {html}"
+            );
+        }
+        let button = html.find(r#"type="submit""#).unwrap();
+        let end = button + html[button..].find('>').unwrap();
+        assert!(html[button..end].contains("disabled"), "{html}");
     }
 }

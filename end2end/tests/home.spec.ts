@@ -1,31 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-// Collects what would show a broken page: console errors, uncaught exceptions, failed
-// requests for our own assets.
-function watchForErrors(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
-  });
-  return problems;
-}
-
-// Records Content-Security-Policy violations: hydration must work under the strict policy.
-async function watchForPolicyViolations(page: Page): Promise<() => Promise<string[]>> {
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) => {
-      seen.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
-    });
-  });
-  return () =>
-    page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
-}
+import { expect, test } from "@playwright/test";
+import { watchForErrors, watchForPolicyViolations } from "../support";
 
 test("the home page renders on the server and becomes interactive", async ({ page }) => {
   const problems = watchForErrors(page);

@@ -1,7 +1,27 @@
 //! One module per route.
 
+mod account;
+mod admin_users;
+mod audit;
 mod home;
+mod invitations;
 mod not_found;
+mod reset_password;
+mod setup;
+mod signin;
+mod signup;
+mod team;
+mod teams;
 
+pub use account::AccountPage;
+pub use admin_users::AdminUsersPage;
+pub use audit::AuditPage;
 pub use home::HomePage;
+pub use invitations::InvitationsPage;
 pub use not_found::NotFound;
+pub use reset_password::ResetPasswordPage;
+pub use setup::SetupPage;
+pub use signin::SignInPage;
+pub use signup::SignUpPage;
+pub use team::TeamPage;
+pub use teams::TeamsPage;

@@ -1,0 +1,88 @@
+//! The bar at the top of every page: who is signed in, the links they can use, and Sign out;
+//! or a Sign in link. Nothing about the user is rendered on the server (the browser asks
+//! `GET /me` after hydration), so the server's HTML and the first hydrated view agree.
+
+use crate::api::{use_api, use_session, ApiError, Viewer};
+use crate::hooks::use_hydrated;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+/// The top bar.
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let api = use_api();
+    let session = use_session();
+    let hydrated = use_hydrated();
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+
+    let sign_out =
+        Action::new_local(move |_: &()| async move { api.post_empty::<()>("/auth/signout").await });
+    Effect::new(move |_| {
+        let Some(result) = sign_out.value().get() else {
+            return;
+        };
+        match result {
+            // A 401 means the session had already ended: the person is signed out either way.
+            Ok(()) | Err(ApiError { status: 401, .. }) => {
+                api.forget_csrf();
+                error.set(None);
+                session.viewer.set(Viewer::SignedOut);
+                navigate("/signin", Default::default());
+            }
+            Err(err) => error.set(Some(err.to_string())),
+        }
+    });
+
+    let user_part = move || match session.viewer.get() {
+        Viewer::Unknown => ().into_any(),
+        Viewer::SignedOut => view! {
+            <a class="topbar-action" href="/signin">
+                "Sign in"
+            </a>
+        }
+        .into_any(),
+        Viewer::SignedIn(user) => {
+            let admin = user.is_admin;
+            view! {
+                <nav class="topnav" aria-label="Main">
+                    <A href="/teams">"Teams"</A>
+                    <A href="/account">"Account"</A>
+                    <A href="/audit">"Audit"</A>
+                    {admin.then(|| view! { <A href="/admin/users">"Admin"</A> })}
+                </nav>
+                <span class="who" data-testid="signed-in-as">
+                    <span class="visually-hidden">"Signed in as "</span>
+                    {user.name.clone()}
+                </span>
+                <button
+                    type="button"
+                    class="topbar-action"
+                    on:click=move |_| {
+                        sign_out.dispatch(());
+                    }
+                    disabled=move || !hydrated.get() || sign_out.pending().get()
+                >
+                    {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
+                </button>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                "Rampart"
+            </a>
+            <div class="topbar-user">
+                {user_part}
+                <span class="topbar-error" role="alert">
+                    {move || error.get().unwrap_or_default()}
+                </span>
+            </div>
+        </header>
+    }
+    .into_any()
+}
