@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitations") view=pages::InvitationsPage/>
                     <Route path=path!("/audit") view=pages::AuditPage/>
                     <Route path=path!("/admin/users") view=pages::AdminUsersPage/>
+                    <Route path=path!("/api") view=pages::ApiDocsPage/>
                 </Routes>
             </main>
         </Router>
@@ -111,6 +112,7 @@ mod tests {
             ("/invitations", "Your pending invitations", "Sign in to see"),
             ("/audit", "Audit log", "Search"),
             ("/admin/users", "Accounts", "Loading…"),
+            ("/api", "API reference", "Loading the API description…"),
         ];
         for (path, heading, control) in pages {
             let html = render(path);

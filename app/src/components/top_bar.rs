@@ -1,6 +1,7 @@
 //! The bar at the top of every page: who is signed in, the links they can use, and Sign out;
-//! or a Sign in link. Nothing about the user is rendered on the server (the browser asks
-//! `GET /me` after hydration), so the server's HTML and the first hydrated view agree.
+//! or a Sign in link. The link to the API reference is there for everyone. Nothing about the
+//! user is rendered on the server (the browser asks `GET /me` after hydration), so the
+//! server's HTML and the first hydrated view agree.
 
 use crate::api::{use_api, use_session, ApiError, Viewer};
 use crate::hooks::use_hydrated;
@@ -43,32 +44,35 @@ pub fn TopBar() -> impl IntoView {
             </a>
         }
         .into_any(),
-        Viewer::SignedIn(user) => {
-            let admin = user.is_admin;
-            view! {
-                <nav class="topnav" aria-label="Main">
-                    <A href="/teams">"Teams"</A>
-                    <A href="/account">"Account"</A>
-                    <A href="/audit">"Audit"</A>
-                    {admin.then(|| view! { <A href="/admin/users">"Admin"</A> })}
-                </nav>
-                <span class="who" data-testid="signed-in-as">
-                    <span class="visually-hidden">"Signed in as "</span>
-                    {user.name.clone()}
-                </span>
-                <button
-                    type="button"
-                    class="topbar-action"
-                    on:click=move |_| {
-                        sign_out.dispatch(());
-                    }
-                    disabled=move || !hydrated.get() || sign_out.pending().get()
-                >
-                    {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
-                </button>
-            }
-            .into_any()
+        Viewer::SignedIn(user) => view! {
+            <span class="who" data-testid="signed-in-as">
+                <span class="visually-hidden">"Signed in as "</span>
+                {user.name.clone()}
+            </span>
+            <button
+                type="button"
+                class="topbar-action"
+                on:click=move |_| {
+                    sign_out.dispatch(());
+                }
+                disabled=move || !hydrated.get() || sign_out.pending().get()
+            >
+                {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
+            </button>
         }
+        .into_any(),
+    };
+
+    // The links for signed-in people; the API reference is public.
+    let member_links = move || {
+        session.user().map(|user| {
+            view! {
+                <A href="/teams">"Teams"</A>
+                <A href="/account">"Account"</A>
+                <A href="/audit">"Audit"</A>
+                {user.is_admin.then(|| view! { <A href="/admin/users">"Admin"</A> })}
+            }
+        })
     };
 
     view! {
@@ -77,6 +81,10 @@ pub fn TopBar() -> impl IntoView {
                 "Rampart"
             </a>
             <div class="topbar-user">
+                <nav class="topnav" aria-label="Main">
+                    {member_links}
+                    <A href="/api">"API"</A>
+                </nav>
                 {user_part}
                 <span class="topbar-error" role="alert">
                     {move || error.get().unwrap_or_default()}

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin_users;
+mod api_docs;
 mod audit;
 mod home;
 mod invitations;
@@ -15,6 +16,7 @@ mod teams;
 
 pub use account::AccountPage;
 pub use admin_users::AdminUsersPage;
+pub use api_docs::ApiDocsPage;
 pub use audit::AuditPage;
 pub use home::HomePage;
 pub use invitations::InvitationsPage;
