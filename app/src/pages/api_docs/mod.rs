@@ -4,12 +4,14 @@
 //! request body, responses) and the schemas, with `$ref`s as links between them. The filter
 //! hides the operations that do not match; every operation and schema has an anchor id.
 
+mod node;
 mod spec;
 
 use crate::api::{use_api, BASE};
 use crate::hooks::use_hydrated;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use node::{classed, el, link, render, render_all, Node};
 use serde_json::Value;
 use spec::{describe, fields, included, resolve, schema_anchor, text, variant_tag, variants, Ty};
 
@@ -38,39 +40,7 @@ pub fn ApiDocsPage() -> impl IntoView {
 
     let introduction = move || {
         document.with(|d| match d {
-            Some(Ok(doc)) => {
-                let info = doc.get("info").unwrap_or(&Value::Null);
-                let version = text(info, "version").map(|v| format!("Version {v}"));
-                let servers: Vec<String> = doc
-                    .get("servers")
-                    .and_then(Value::as_array)
-                    .map(|list| {
-                        list.iter()
-                            .filter_map(|s| text(s, "url"))
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let servers = if servers.is_empty() {
-                    vec![BASE.to_string()]
-                } else {
-                    servers
-                };
-                view! {
-                    {text(info, "description").map(prose)}
-                    <dl class="api-facts">
-                        <dt>"Server URL"</dt>
-                        <dd>
-                            {servers
-                                .into_iter()
-                                .map(|url| view! { <code>{url}</code>" " })
-                                .collect_view()}
-                        </dd>
-                        {version.map(|v| view! { <dt>"Version"</dt><dd>{v}</dd> })}
-                    </dl>
-                }
-                .into_any()
-            }
+            Some(Ok(doc)) => render_all(introduction_nodes(doc)).into_any(),
             _ => view! {
                 <dl class="api-facts">
                     <dt>"Server URL"</dt>
@@ -180,6 +150,30 @@ fn scroll_to_fragment() {
     }
 }
 
+/// The document's own description, server URLs and version.
+fn introduction_nodes(doc: &Value) -> Vec<Node> {
+    let info = doc.get("info").unwrap_or(&Value::Null);
+    let mut servers: Vec<Node> = doc
+        .get("servers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|s| text(s, "url"))
+        .flat_map(|url| [code(url), node::text(" ")])
+        .collect();
+    if servers.is_empty() {
+        servers.push(code(BASE));
+    }
+    let mut facts = vec![el("dt", vec![node::text("Server URL")]), el("dd", servers)];
+    if let Some(version) = text(info, "version") {
+        facts.push(el("dt", vec![node::text("Version")]));
+        facts.push(el("dd", vec![node::text(version)]));
+    }
+    let mut out = text(info, "description").map(prose).unwrap_or_default();
+    out.push(classed("dl", "api-facts", facts));
+    out
+}
+
 /// The operations, grouped by tag, with their table of contents and the filter's count.
 fn operations_view(doc: &Value, filter: RwSignal<String>) -> impl IntoView {
     let groups = spec::groups(doc);
@@ -200,14 +194,19 @@ fn operations_view(doc: &Value, filter: RwSignal<String>) -> impl IntoView {
             }
         }
     };
-    let toc = groups
+    let mut toc: Vec<Node> = groups
         .iter()
         .map(|g| {
             let href = format!("#{}", spec::anchor("tag", &g.tag));
             let label = format!("{} ({})", g.tag, g.operations.len());
-            view! { <li><a href=href>{label}</a></li> }
+            el("li", vec![link(href, None, vec![node::text(label)])])
         })
-        .collect_view();
+        .collect();
+    toc.push(el(
+        "li",
+        vec![link("#schemas".into(), None, vec![node::text("Schemas")])],
+    ));
+    let toc = el("ul", toc);
     let sections = groups
         .into_iter()
         .map(|group| {
@@ -218,27 +217,35 @@ fn operations_view(doc: &Value, filter: RwSignal<String>) -> impl IntoView {
                 .collect();
             let hidden = move || filter.with(|f| !hays.iter().any(|h| spec::matches(h, f)));
             let id = spec::anchor("tag", &group.tag);
+            let mut heading = vec![classed(
+                "h3",
+                "api-tag-name",
+                vec![node::text(group.tag.clone())],
+            )];
+            heading.extend(group.description.map(prose).unwrap_or_default());
             let operations = group
                 .operations
                 .iter()
-                .map(|op| operation_view(doc, op, filter))
+                .map(|op| {
+                    let haystack = op.haystack.clone();
+                    let hidden = move || filter.with(|f| !spec::matches(&haystack, f));
+                    view! {
+                        <article class="api-op" id=op.anchor.clone() hidden=hidden>
+                            {render_all(operation_nodes(doc, op))}
+                        </article>
+                    }
+                })
                 .collect_view();
             view! {
                 <section class="api-tag" id=id hidden=hidden>
-                    <h3 class="api-tag-name">{group.tag.clone()}</h3>
-                    {group.description.map(prose)}
+                    {render_all(heading)}
                     {operations}
                 </section>
             }
         })
         .collect_view();
     view! {
-        <nav class="api-toc" aria-label="API contents">
-            <ul>
-                {toc}
-                <li><a href="#schemas">"Schemas"</a></li>
-            </ul>
-        </nav>
+        <nav class="api-toc" aria-label="API contents">{render(toc)}</nav>
         <p class="hint" role="status" aria-live="polite" data-testid="api-count">{count}</p>
         <Show when=move || shown() == 0>
             <p class="hint">"No operations match."</p>
@@ -249,224 +256,174 @@ fn operations_view(doc: &Value, filter: RwSignal<String>) -> impl IntoView {
 
 /// One operation: method and path (a link to itself), its description, parameters, request
 /// body and responses.
-fn operation_view(doc: &Value, op: &spec::Operation<'_>, filter: RwSignal<String>) -> AnyView {
+fn operation_nodes(doc: &Value, op: &spec::Operation<'_>) -> Vec<Node> {
     let value = op.value;
-    let method = op.method.to_uppercase();
-    let haystack = op.haystack.clone();
-    let hidden = move || filter.with(|f| !spec::matches(&haystack, f));
-    let badge = format!("method {}", op.method);
-    let href = format!("#{}", op.anchor);
+    let mut title = vec![link(
+        format!("#{}", op.anchor),
+        None,
+        vec![
+            classed(
+                "span",
+                method_class(op.method),
+                vec![node::text(op.method.to_uppercase())],
+            ),
+            node::text(" "),
+            classed("code", "api-path", vec![node::text(op.path)]),
+        ],
+    )];
+    if value.get("deprecated").and_then(Value::as_bool) == Some(true) {
+        title.push(classed("span", "badge", vec![node::text("deprecated")]));
+    }
+    let mut out = vec![classed("h4", "api-op-title", title)];
+    for key in ["summary", "description"] {
+        out.extend(text(value, key).map(prose).unwrap_or_default());
+    }
     let parameters: Vec<&Value> = value
         .get("parameters")
         .and_then(Value::as_array)
-        .map(|list| list.iter().map(|p| resolve(doc, p)).collect())
-        .unwrap_or_default();
-    let deprecated = value.get("deprecated").and_then(Value::as_bool) == Some(true);
-    view! {
-        <article class="api-op" id=op.anchor.clone() hidden=hidden>
-            <h4 class="api-op-title">
-                <a href=href>
-                    <span class=badge>{method}</span>
-                    " "
-                    <code class="api-path">{op.path.to_string()}</code>
-                </a>
-                {deprecated.then(|| view! { <span class="badge">"deprecated"</span> })}
-            </h4>
-            {text(value, "summary").map(prose)}
-            {text(value, "description").map(prose)}
-            {(!parameters.is_empty()).then(|| parameters_view(&parameters))}
-            {value.get("requestBody").map(|body| request_body_view(doc, resolve(doc, body)))}
-            {value.get("responses").and_then(Value::as_object).map(|r| responses_view(doc, r))}
-        </article>
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(doc, p))
+        .collect();
+    if !parameters.is_empty() {
+        out.push(el("h5", vec![node::text("Parameters")]));
+        let rows = parameters
+            .iter()
+            .map(|p| {
+                let required = p.get("required").and_then(Value::as_bool) == Some(true);
+                vec![
+                    vec![code(text(p, "name").unwrap_or("?"))],
+                    vec![node::text(text(p, "in").unwrap_or(""))],
+                    vec![node::text(required_label(required))],
+                    ty_nodes(&p.get("schema").map(describe).unwrap_or(Ty::Any)),
+                    text(p, "description").map(inline_prose).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        out.push(table(
+            &["Name", "In", "Required", "Type", "Description"],
+            rows,
+        ));
     }
-    .into_any()
+    if let Some(body) = value.get("requestBody") {
+        out.extend(request_body_nodes(doc, resolve(doc, body)));
+    }
+    if let Some(responses) = value.get("responses").and_then(Value::as_object) {
+        out.push(el("h5", vec![node::text("Responses")]));
+        let rows = responses
+            .iter()
+            .map(|(status, response)| {
+                let response = resolve(doc, response);
+                let description = match text(response, "description") {
+                    Some(description) => inline_prose(description),
+                    None => vec![node::text(spec::reason(status).unwrap_or_default())],
+                };
+                let mut bodies = Vec::new();
+                for (media, spec) in response
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(schema) = spec.get("schema") {
+                        let mut body = ty_nodes(&describe(schema));
+                        body.push(node::text(" "));
+                        body.push(classed(
+                            "span",
+                            "hint",
+                            vec![node::text(format!("({media})"))],
+                        ));
+                        bodies.push(classed("span", "api-media", body));
+                    }
+                }
+                vec![
+                    vec![classed(
+                        "span",
+                        status_class(status),
+                        vec![node::text(status.clone())],
+                    )],
+                    description,
+                    bodies,
+                ]
+            })
+            .collect();
+        out.push(table(&["Status", "Description", "Body"], rows));
+    }
+    out
 }
 
-fn parameters_view(parameters: &[&Value]) -> impl IntoView {
-    let rows = parameters
-        .iter()
-        .map(|p| {
-            let name = text(p, "name").unwrap_or("?").to_string();
-            let place = text(p, "in").unwrap_or("").to_string();
-            let required = p.get("required").and_then(Value::as_bool) == Some(true);
-            let ty = p.get("schema").map(describe).unwrap_or(Ty::Any);
-            view! {
-                <tr>
-                    <td class="mono">{name}</td>
-                    <td>{place}</td>
-                    <td>{required_label(required)}</td>
-                    <td>{ty_view(&ty)}</td>
-                    <td>{text(p, "description").map(inline_prose)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <h5>"Parameters"</h5>
-        <div class="table-scroll">
-            <table class="table api-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"In"</th>
-                        <th scope="col">"Required"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Description"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+fn request_body_nodes(doc: &Value, body: &Value) -> Vec<Node> {
+    let mut heading = vec![node::text("Request body")];
+    if body.get("required").and_then(Value::as_bool) != Some(true) {
+        heading.push(classed("span", "hint", vec![node::text(" (optional)")]));
     }
-}
-
-fn request_body_view(doc: &Value, body: &Value) -> impl IntoView {
-    let required = body.get("required").and_then(Value::as_bool) == Some(true);
-    let contents = body
+    let mut out = vec![el("h5", heading)];
+    out.extend(text(body, "description").map(prose).unwrap_or_default());
+    for (media, spec) in body
         .get("content")
         .and_then(Value::as_object)
-        .map(|content| {
-            content
-                .iter()
-                .map(|(media, spec)| {
-                    let schema = spec.get("schema");
-                    let ty = schema.map(describe).unwrap_or(Ty::Any);
-                    let fields = schema.map(|s| fields_view(resolve(doc, s), 0));
-                    view! {
-                        <p class="api-media">
-                            <code>{media.clone()}</code>
-                            ": "
-                            {ty_view(&ty)}
-                        </p>
-                        {fields}
-                    }
-                })
-                .collect_view()
-        });
-    view! {
-        <h5>
-            "Request body"
-            {(!required).then(|| view! { <span class="hint">" (optional)"</span> })}
-        </h5>
-        {text(body, "description").map(prose)}
-        {contents}
+        .into_iter()
+        .flatten()
+    {
+        let schema = spec.get("schema");
+        let mut line = vec![code(media), node::text(": ")];
+        line.extend(ty_nodes(&schema.map(describe).unwrap_or(Ty::Any)));
+        out.push(classed("p", "api-media", line));
+        if let Some(schema) = schema {
+            out.extend(fields_nodes(resolve(doc, schema), 0));
+        }
     }
+    out
 }
 
-fn responses_view(doc: &Value, responses: &serde_json::Map<String, Value>) -> impl IntoView {
-    let rows = responses
-        .iter()
-        .map(|(status, response)| {
-            let response = resolve(doc, response);
-            let bodies = response
-                .get("content")
-                .and_then(Value::as_object)
-                .map(|content| {
-                    content
-                        .iter()
-                        .filter_map(|(media, spec)| {
-                            let schema = spec.get("schema")?;
-                            Some(view! {
-                                <span class="api-media">
-                                    {ty_view(&describe(schema))}
-                                    " "
-                                    <span class="hint">{format!("({media})")}</span>
-                                </span>
-                            })
-                        })
-                        .collect_view()
-                });
-            let class = format!("status s{}", status.chars().next().unwrap_or('x'));
-            view! {
-                <tr>
-                    <td><span class=class>{status.clone()}</span></td>
-                    <td>
-                        {match text(response, "description") {
-                            Some(description) => inline_prose(description).into_any(),
-                            None => spec::reason(status).unwrap_or_default().into_any(),
-                        }}
-                    </td>
-                    <td>{bodies}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <h5>"Responses"</h5>
-        <div class="table-scroll">
-            <table class="table api-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Body"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-}
-
-/// The fields of an object schema as a table (none when it has no fields), with the named
+/// The fields of an object schema as a table (nothing when it has no fields), with the named
 /// schemas it also includes, and inline objects unfolded up to [`MAX_DEPTH`].
-fn fields_view(schema: &Value, depth: usize) -> Option<AnyView> {
+fn fields_nodes(schema: &Value, depth: usize) -> Vec<Node> {
     let list = fields(schema);
     let includes = included(schema);
-    if list.is_empty() && includes.is_empty() {
-        return None;
+    let mut out = Vec::new();
+    if !includes.is_empty() {
+        let mut line = vec![node::text("Also has the fields of ")];
+        for (i, name) in includes.into_iter().enumerate() {
+            if i > 0 {
+                line.push(node::text(", "));
+            }
+            line.extend(ty_nodes(&Ty::Ref(name)));
+        }
+        line.push(node::text("."));
+        out.push(classed("p", "hint", line));
     }
-    let includes = (!includes.is_empty()).then(|| {
-        let links = includes
-            .iter()
-            .enumerate()
-            .map(|(i, name)| view! { {(i > 0).then_some(", ")} {ty_view(&Ty::Ref(name.clone()))} })
-            .collect_view();
-        view! { <p class="hint">"Also has the fields of " {links} "."</p> }
-    });
+    if list.is_empty() {
+        return out;
+    }
     let rows = list
         .into_iter()
         .map(|field| {
-            let ty = describe(field.schema);
-            let inline = inline_object(field.schema);
-            let nested = (depth < MAX_DEPTH)
-                .then(|| inline.and_then(|s| fields_view(s, depth + 1)))
-                .flatten();
-            let default = field.schema.get("default").map(
-                |d| view! { <span class="hint">" Default: " <code>{d.to_string()}</code></span> },
-            );
-            view! {
-                <tr>
-                    <td class="mono">{field.name.to_string()}</td>
-                    <td>{ty_view(&ty)}</td>
-                    <td>{required_label(field.required)}</td>
-                    <td>
-                        {text(field.schema, "description").map(inline_prose)}
-                        {default}
-                        {nested}
-                    </td>
-                </tr>
+            let mut description = text(field.schema, "description")
+                .map(inline_prose)
+                .unwrap_or_default();
+            if let Some(default) = field.schema.get("default") {
+                description.push(classed(
+                    "span",
+                    "hint",
+                    vec![node::text(" Default: "), code(&default.to_string())],
+                ));
             }
+            if depth < MAX_DEPTH {
+                if let Some(inline) = inline_object(field.schema) {
+                    description.extend(fields_nodes(inline, depth + 1));
+                }
+            }
+            vec![
+                vec![code(field.name)],
+                ty_nodes(&describe(field.schema)),
+                vec![node::text(required_label(field.required))],
+                description,
+            ]
         })
-        .collect_view();
-    let table = (!rows.is_empty()).then(|| {
-        view! {
-            <div class="table-scroll">
-                <table class="table api-table api-fields">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Field"</th>
-                            <th scope="col">"Type"</th>
-                            <th scope="col">"Required"</th>
-                            <th scope="col">"Description"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
-    });
-    Some(view! { {includes} {table} }.into_any())
+        .collect();
+    out.push(table(&["Field", "Type", "Required", "Description"], rows));
+    out
 }
 
 /// The inline object schema a field holds, directly or as the items of an array (named
@@ -481,98 +438,150 @@ fn inline_object(schema: &Value) -> Option<&Value> {
 
 /// `components.schemas`, each with its fields, variants or type.
 fn schemas_view(doc: &Value) -> impl IntoView {
-    let schemas = doc
+    let schemas: Vec<Node> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|schemas| {
-            schemas
-                .iter()
-                .map(|(name, schema)| schema_view(name, schema))
-                .collect_view()
-        });
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| schema_node(name, schema))
+        .collect();
     view! {
         <section class="page api-schemas" id="schemas" aria-labelledby="api-schemas-title">
             <h2 id="api-schemas-title">"Schemas"</h2>
-            {schemas}
+            {render_all(schemas)}
         </section>
     }
 }
 
-fn schema_view(name: &str, schema: &Value) -> AnyView {
-    let body = if let Some(list) = variants(schema) {
+fn schema_node(name: &str, schema: &Value) -> Node {
+    let mut children = vec![classed("h3", "mono", vec![node::text(name)])];
+    children.extend(text(schema, "description").map(prose).unwrap_or_default());
+    if let Some(list) = variants(schema) {
+        children.push(el("p", vec![node::text("One of:")]));
         let items = list
             .iter()
             .enumerate()
-            .map(|(i, variant)| variant_view(i, variant))
-            .collect_view();
-        view! {
-            <p>"One of:"</p>
-            <ol class="api-variants">{items}</ol>
-        }
-        .into_any()
-    } else if let Some(table) = fields_view(schema, 0) {
-        table
+            .map(|(i, variant)| variant_node(i, variant))
+            .collect();
+        children.push(classed("ol", "api-variants", items));
     } else {
-        view! { <p>"Type: " {ty_view(&describe(schema))}</p> }.into_any()
-    };
-    view! {
-        <section class="api-schema" id=schema_anchor(name)>
-            <h3 class="mono">{name.to_string()}</h3>
-            {text(schema, "description").map(prose)}
-            {body}
-        </section>
+        let fields = fields_nodes(schema, 0);
+        if fields.is_empty() {
+            let mut line = vec![node::text("Type: ")];
+            line.extend(ty_nodes(&describe(schema)));
+            children.push(el("p", line));
+        } else {
+            children.extend(fields);
+        }
     }
-    .into_any()
+    classed("section", "api-schema", children).with_id(schema_anchor(name))
 }
 
-fn variant_view(index: usize, variant: &Value) -> impl IntoView {
+fn variant_node(index: usize, variant: &Value) -> Node {
     let title = match variant_tag(variant) {
-        Some((tag, value)) => view! { <code>{format!("{tag}: {value}")}</code> }.into_any(),
+        Some((tag, value)) => vec![code(&format!("{tag}: {value}"))],
         None => match text(variant, "title") {
-            Some(title) => title.to_string().into_any(),
-            None => view! { {format!("Variant {}: ", index + 1)} {ty_view(&describe(variant))} }
-                .into_any(),
+            Some(title) => vec![node::text(title)],
+            None => {
+                let mut title = vec![node::text(format!("Variant {}: ", index + 1))];
+                title.extend(ty_nodes(&describe(variant)));
+                title
+            }
         },
     };
-    view! {
-        <li class="api-variant">
-            <p class="api-variant-title">{title}</p>
-            {text(variant, "description").map(prose)}
-            {fields_view(variant, 1)}
-        </li>
-    }
+    let mut children = vec![classed("p", "api-variant-title", title)];
+    children.extend(text(variant, "description").map(prose).unwrap_or_default());
+    children.extend(fields_nodes(variant, 1));
+    classed("li", "api-variant", children)
+}
+
+/// A table with column headers and rows of cells.
+fn table(headers: &[&str], rows: Vec<Vec<Vec<Node>>>) -> Node {
+    let head = headers
+        .iter()
+        .map(|h| el("th", vec![node::text(*h)]))
+        .collect();
+    let body = rows
+        .into_iter()
+        .map(|cells| el("tr", cells.into_iter().map(|c| el("td", c)).collect()))
+        .collect();
+    classed(
+        "div",
+        "table-scroll",
+        vec![classed(
+            "table",
+            "table api-table",
+            vec![el("thead", vec![el("tr", head)]), el("tbody", body)],
+        )],
+    )
 }
 
 /// A type, with named schemas as links to their sections.
-fn ty_view(ty: &Ty) -> AnyView {
-    let inner = |ty: &Ty| -> AnyView {
+fn ty_nodes(ty: &Ty) -> Vec<Node> {
+    let inner = |ty: &Ty| -> Vec<Node> {
+        let mut out = ty_nodes(ty);
         if ty.is_compound() {
-            view! { "(" {ty_view(ty)} ")" }.into_any()
-        } else {
-            ty_view(ty)
+            out.insert(0, node::text("("));
+            out.push(node::text(")"));
         }
+        out
     };
     match ty {
-        Ty::Ref(name) => {
-            let href = format!("#{}", schema_anchor(name));
-            view! { <a class="mono" href=href>{name.clone()}</a> }.into_any()
+        Ty::Ref(name) => vec![link(
+            format!("#{}", schema_anchor(name)),
+            Some("mono"),
+            vec![node::text(name.clone())],
+        )],
+        Ty::Array(item) => {
+            let mut out = vec![code("array of ")];
+            out.extend(inner(item));
+            out
         }
-        Ty::Array(item) => view! { <span class="mono">"array of "</span>{inner(item)} }.into_any(),
-        Ty::Map(value) => view! { <span class="mono">"map of "</span>{inner(value)} }.into_any(),
+        Ty::Map(value) => {
+            let mut out = vec![code("map of ")];
+            out.extend(inner(value));
+            out
+        }
         Ty::Union(parts) | Ty::All(parts) => {
             let sep = if matches!(ty, Ty::Union(_)) {
                 " | "
             } else {
                 " & "
             };
-            parts
-                .iter()
-                .enumerate()
-                .map(|(i, part)| view! { {(i > 0).then_some(sep)} {inner(part)} })
-                .collect_view()
-                .into_any()
+            let mut out = Vec::new();
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push(node::text(sep));
+                }
+                out.extend(inner(part));
+            }
+            out
         }
-        other => view! { <span class="mono">{other.to_string()}</span> }.into_any(),
+        other => vec![code(&other.to_string())],
+    }
+}
+
+fn code(value: &str) -> Node {
+    classed("span", "mono", vec![node::text(value)])
+}
+
+fn method_class(method: &str) -> &'static str {
+    match method {
+        "get" => "method get",
+        "post" => "method post",
+        "put" => "method put",
+        "patch" => "method patch",
+        "delete" => "method delete",
+        _ => "method",
+    }
+}
+
+fn status_class(status: &str) -> &'static str {
+    match status.as_bytes().first() {
+        Some(b'2') => "status s2",
+        Some(b'4') => "status s4",
+        Some(b'5') => "status s5",
+        _ => "status",
     }
 }
 
@@ -585,24 +594,23 @@ fn required_label(required: bool) -> &'static str {
 }
 
 /// A description as paragraphs, with `code` spans.
-fn prose(text: &str) -> impl IntoView {
-    spec::paragraphs(text)
-        .into_iter()
-        .map(|p| view! { <p>{inline_prose(&p)}</p> })
-        .collect_view()
+fn prose(value: &str) -> Vec<Node> {
+    spec::paragraphs(value)
+        .iter()
+        .map(|p| el("p", inline_prose(p)))
+        .collect()
 }
 
 /// A short description inline, with `code` spans.
-fn inline_prose(text: &str) -> impl IntoView {
-    spec::code_spans(text)
+fn inline_prose(value: &str) -> Vec<Node> {
+    spec::code_spans(value)
         .into_iter()
-        .map(|(code, part)| {
-            let part = part.to_string();
-            if code {
-                view! { <code>{part}</code> }.into_any()
+        .map(|(is_code, part)| {
+            if is_code {
+                el("code", vec![node::text(part)])
             } else {
-                part.into_any()
+                node::text(part)
             }
         })
-        .collect_view()
+        .collect()
 }
