@@ -83,8 +83,7 @@ pub fn ApiDocsPage() -> impl IntoView {
             <section class="page" aria-labelledby="api-title">
                 <h1 id="api-title">"API reference"</h1>
                 <p class="lead">
-                    "Rampart's REST API: the contract for scripts and CI. Requests and answers are JSON; errors are "
-                    <code>"{\"error\": {\"code\", \"message\", \"details\"}}"</code> "."
+                    "The contract for scripts and CI, described by its OpenAPI document."
                 </p>
                 {introduction}
                 <h2>"Authentication"</h2>
@@ -265,7 +264,7 @@ fn operation_nodes(doc: &Value, op: &spec::Operation<'_>) -> Vec<Node> {
             classed(
                 "span",
                 method_class(op.method),
-                vec![node::text(op.method.to_uppercase())],
+                vec![node::text(op.method.to_ascii_uppercase())],
             ),
             node::text(" "),
             classed("code", "api-path", vec![node::text(op.path)]),

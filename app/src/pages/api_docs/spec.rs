@@ -328,7 +328,7 @@ pub struct Operation<'a> {
     pub value: &'a Value,
     /// Its element id: `op-` and the `operationId`.
     pub anchor: String,
-    /// What the filter searches, lowercase: method, path, tag, id, summary, description,
+    /// What the filter searches, in ASCII lowercase: method, path, tag, id, summary, description,
     /// parameter names.
     pub haystack: String,
 }
@@ -426,15 +426,16 @@ fn operation<'a>(
         path,
         value,
         anchor,
-        haystack: haystack.to_lowercase(),
+        haystack: haystack.to_ascii_lowercase(),
     }
 }
 
-/// Whether an operation's filter text holds every word of `query` (case does not matter).
+/// Whether an operation's filter text holds every word of `query`, ignoring ASCII case (the
+/// Unicode case tables would add to the wasm for nothing: the document is ASCII).
 pub fn matches(haystack: &str, query: &str) -> bool {
     query
         .split_whitespace()
-        .all(|word| haystack.contains(&word.to_lowercase()))
+        .all(|word| haystack.contains(&word.to_ascii_lowercase()))
 }
 
 /// The standard meaning of a status code, for responses the document does not describe.
