@@ -43,6 +43,7 @@ enum ImportFormat {
 #[into_params(parameter_in = Query)]
 struct ImportQuery {
     team_id: Uuid,
+    #[param(inline)]
     format: ImportFormat,
     /// The new model's name; the file's when absent.
     name: Option<String>,
@@ -180,6 +181,7 @@ enum ExportFormat {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct ExportQuery {
+    #[param(inline)]
     format: ExportFormat,
 }
 
