@@ -4,12 +4,33 @@
 
 use analysis::{analyze, Options, Severity};
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use interop::register::{self, RegisterRow};
+use interop::register::{self, Provenance, RegisterRow};
 use std::io::Cursor;
 
 const TD: &str = include_str!("samples/OWASP__threat-dragon__v2-threat-model.json");
 const FORMULA: &str = "=HYPERLINK(\"http://evil\",\"x\")";
 const DATE: &str = "2026-05-04";
+const HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+/// A version name a spreadsheet would run as a formula.
+const VERSION: &str = "=1+1 release";
+
+/// A stored model's provenance.
+fn provenance() -> Provenance {
+    Provenance {
+        model: "Demo Threat Model".to_owned(),
+        revision: Some(7),
+        version: Some(VERSION.to_owned()),
+        content_hash: Some(HASH.to_owned()),
+    }
+}
+
+/// A file analysed offline: a name and nothing else.
+fn draft() -> Provenance {
+    Provenance {
+        model: "Demo Threat Model".to_owned(),
+        ..Provenance::default()
+    }
+}
 
 /// The real Threat Dragon sample, its first user threat retitled as a formula.
 fn sample() -> (analysis::ThreatModel, analysis::Report) {
@@ -72,7 +93,7 @@ fn expected_texts(r: &RegisterRow) -> Vec<(u32, String)> {
 fn the_xlsx_register_sheet_holds_every_row_with_numbers_as_numbers() {
     let (model, report) = sample();
     let rows = register::rows(&model, &report);
-    let mut book = workbook(register::xlsx(&model, &report, DATE).unwrap());
+    let mut book = workbook(register::xlsx(&model, &report, &provenance(), DATE).unwrap());
     assert_eq!(book.sheet_names(), ["Summary", "Register"]);
     let sheet = book.worksheet_range("Register").unwrap();
     assert_eq!(sheet.height(), rows.len() + 1);
@@ -114,11 +135,16 @@ fn the_xlsx_neutralises_a_title_beginning_with_an_equals_sign() {
     let (model, report) = sample();
     let rows = register::rows(&model, &report);
     let i = rows.iter().position(|r| r.title == FORMULA).unwrap() as u32 + 1;
-    let mut book = workbook(register::xlsx(&model, &report, DATE).unwrap());
+    let mut book = workbook(register::xlsx(&model, &report, &provenance(), DATE).unwrap());
     let sheet = book.worksheet_range("Register").unwrap();
     assert_eq!(
         sheet.get_value((i, 6)),
         Some(&Data::String(format!("'{FORMULA}")))
+    );
+    let summary = book.worksheet_range("Summary").unwrap();
+    assert_eq!(
+        summary.get_value((3, 1)),
+        Some(&Data::String(format!("'{VERSION}")))
     );
     // No cell of either sheet is a formula.
     for name in ["Summary", "Register"] {
@@ -134,7 +160,7 @@ fn the_xlsx_neutralises_a_title_beginning_with_an_equals_sign() {
 fn the_xlsx_has_an_autofilter_and_a_summary_sheet() {
     let (model, report) = sample();
     let rows = register::rows(&model, &report);
-    let mut book = workbook(register::xlsx(&model, &report, DATE).unwrap());
+    let mut book = workbook(register::xlsx(&model, &report, &provenance(), DATE).unwrap());
     // Excel records an autofilter as the sheet's hidden `_FilterDatabase` name.
     let filter = book
         .defined_names()
@@ -145,17 +171,36 @@ fn the_xlsx_has_an_autofilter_and_a_summary_sheet() {
     assert_eq!(filter, format!("Register!$A$1:$V${}", rows.len() + 1));
 
     let sheet = book.worksheet_range("Summary").unwrap();
-    assert_eq!(cell_text(sheet.get_value((1, 1))), model.name);
-    assert_eq!(cell_text(sheet.get_value((2, 1))), DATE);
-    let open = rows.iter().filter(|r| r.status.is_open()).count();
-    assert_eq!(cell_number(sheet.get_value((3, 1))), rows.len() as f64);
-    assert_eq!(cell_number(sheet.get_value((4, 1))), open as f64);
+    let labels: Vec<String> = (1..=8)
+        .map(|row| cell_text(sheet.get_value((row, 0))))
+        .collect();
     assert_eq!(
-        cell_number(sheet.get_value((5, 1))),
+        labels,
+        [
+            "Model",
+            "Revision",
+            "Latest version",
+            "Content hash (SHA-256)",
+            "Date",
+            "Threats",
+            "Open",
+            "Closed"
+        ]
+    );
+    assert_eq!(cell_text(sheet.get_value((1, 1))), model.name);
+    assert_eq!(cell_number(sheet.get_value((2, 1))), 7.0);
+    assert_eq!(cell_text(sheet.get_value((3, 1))), guarded(VERSION));
+    assert_eq!(cell_text(sheet.get_value((4, 1))), HASH);
+    assert_eq!(cell_text(sheet.get_value((5, 1))), DATE);
+    let open = rows.iter().filter(|r| r.status.is_open()).count();
+    assert_eq!(cell_number(sheet.get_value((6, 1))), rows.len() as f64);
+    assert_eq!(cell_number(sheet.get_value((7, 1))), open as f64);
+    assert_eq!(
+        cell_number(sheet.get_value((8, 1))),
         (rows.len() - open) as f64
     );
     for (i, (stride, counts)) in register::summary(&rows).iter().enumerate() {
-        let row = 8 + i as u32;
+        let row = 11 + i as u32;
         assert_eq!(cell_text(sheet.get_value((row, 0))), stride.as_str());
         for (j, c) in counts.iter().enumerate() {
             assert_eq!(cell_number(sheet.get_value((row, 1 + j as u32))), *c as f64);
@@ -163,14 +208,33 @@ fn the_xlsx_has_an_autofilter_and_a_summary_sheet() {
     }
     for (j, s) in Severity::ALL.iter().enumerate() {
         let n = rows.iter().filter(|r| r.severity == *s).count();
-        assert_eq!(cell_number(sheet.get_value((14, 1 + j as u32))), n as f64);
+        assert_eq!(cell_number(sheet.get_value((17, 1 + j as u32))), n as f64);
     }
+}
+
+#[test]
+fn the_xlsx_of_an_unsaved_model_says_so_on_the_summary_sheet() {
+    let (model, report) = sample();
+    let mut book = workbook(register::xlsx(&model, &report, &draft(), DATE).unwrap());
+    let sheet = book.worksheet_range("Summary").unwrap();
+    let values: Vec<String> = (1..=4)
+        .map(|row| cell_text(sheet.get_value((row, 1))))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            "Demo Threat Model",
+            "unsaved draft",
+            "no saved version",
+            "no saved version"
+        ]
+    );
 }
 
 #[test]
 fn a_malformed_date_is_an_error_not_a_panic() {
     let (model, report) = sample();
-    assert!(register::xlsx(&model, &report, "yesterday").is_err());
+    assert!(register::xlsx(&model, &report, &provenance(), "yesterday").is_err());
 }
 
 fn squash(text: &str) -> String {
@@ -181,17 +245,22 @@ fn squash(text: &str) -> String {
 fn the_pdf_has_the_title_the_summary_counts_and_every_threat_title() {
     let (model, report) = sample();
     let rows = register::rows(&model, &report);
-    let bytes = register::pdf(&model, &report, DATE);
+    let bytes = register::pdf(&model, &report, &provenance(), DATE);
     assert!(bytes.starts_with(b"%PDF-"));
     let pages = pdf_extract::extract_text_from_mem_by_pages(&bytes).unwrap();
     assert!(pages.len() >= 3, "title, summary and register pages");
     let title_page = &pages[0];
     assert!(title_page.contains("Threat register"), "{title_page}");
     assert!(title_page.contains(&model.name), "{title_page}");
-    assert!(
-        title_page.contains(&format!("Date: {DATE}")),
-        "{title_page}"
-    );
+    for line in [
+        "Model: Demo Threat Model".to_owned(),
+        "Revision: 7".to_owned(),
+        format!("Latest version: {VERSION}"),
+        format!("Content hash (SHA-256): {HASH}"),
+        format!("Date: {DATE}"),
+    ] {
+        assert!(title_page.contains(&line), "{line} not in {title_page}");
+    }
     let open = rows.iter().filter(|r| r.status.is_open()).count();
     let counts = format!(
         "Threats: {} ({open} open, {} closed)",
@@ -228,8 +297,8 @@ fn the_pdf_has_the_title_the_summary_counts_and_every_threat_title() {
 fn the_pdf_is_the_same_for_the_same_input() {
     let (model, report) = sample();
     let (a, b) = (
-        register::pdf(&model, &report, DATE),
-        register::pdf(&model, &report, DATE),
+        register::pdf(&model, &report, &provenance(), DATE),
+        register::pdf(&model, &report, &provenance(), DATE),
     );
     let first = a.iter().zip(&b).position(|(x, y)| x != y);
     assert!(
@@ -237,4 +306,19 @@ fn the_pdf_is_the_same_for_the_same_input() {
         "differ at {first:?}: {:?}",
         first.map(|i| String::from_utf8_lossy(&a[i.saturating_sub(60)..(i + 40).min(a.len())]))
     );
+}
+
+#[test]
+fn the_pdf_of_an_unsaved_model_says_so_on_the_title_page() {
+    let (model, report) = sample();
+    let bytes = register::pdf(&model, &report, &draft(), DATE);
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&bytes).unwrap();
+    let title_page = &pages[0];
+    for line in [
+        "Revision: unsaved draft",
+        "Latest version: no saved version",
+        "Content hash (SHA-256): no saved version",
+    ] {
+        assert!(title_page.contains(line), "{line} not in {title_page}");
+    }
 }

@@ -149,6 +149,7 @@ pub fn router(state: AppState) -> Router {
 /// `/pkg/`, a day for other static files, `no-store` for pages, API answers and errors.
 async fn cache_control(request: Request<Body>, next: Next) -> axum::response::Response {
     let is_bundle = request.uri().path().starts_with("/pkg/");
+    let is_api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     if response.headers().contains_key(header::CACHE_CONTROL) {
         return response;
@@ -159,7 +160,7 @@ async fn cache_control(request: Request<Body>, next: Next) -> axum::response::Re
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     let served = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
-    let value = if is_html || !served {
+    let value = if is_html || is_api || !served {
         NO_STORE
     } else if is_bundle {
         REVALIDATE

@@ -1,12 +1,17 @@
 //! The register as CSV (RFC 4180: CRLF record ends, quoted cells with doubled quotes).
 //!
+//! The provenance is four trailing columns (`model`, `revision`, `version`,
+//! `content_hash`) repeated on every row, never comment lines, so the file stays one plain
+//! table that spreadsheets and CSV readers take as it is; absent values are empty cells.
+//!
 //! Every cell is treated as hostile: one a spreadsheet would run as a formula (starting
 //! with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'` ([`defuse`]), then cells
 //! holding a comma, quote or line break are quoted.
 
-use super::{defuse, rows};
+use super::{defuse, rows, Provenance};
 use analysis::{Report, ThreatModel};
 
+/// The register's own columns (the XLSX register sheet has these too).
 pub(super) const HEADER: [&str; 22] = [
     "key",
     "source",
@@ -32,9 +37,22 @@ pub(super) const HEADER: [&str; 22] = [
     "notes",
 ];
 
+/// The provenance columns after [`HEADER`], the same on every row.
+const PROVENANCE_HEADER: [&str; 4] = ["model", "revision", "version", "content_hash"];
+
 /// The register as CSV, header first.
-pub fn csv(model: &ThreatModel, report: &Report) -> String {
-    let mut out = csv_record(&HEADER);
+pub fn csv(model: &ThreatModel, report: &Report, provenance: &Provenance) -> String {
+    let header: Vec<&str> = HEADER.iter().chain(&PROVENANCE_HEADER).copied().collect();
+    let mut out = csv_record(&header);
+    let trailer = [
+        provenance.model.clone(),
+        provenance
+            .revision
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
+        provenance.version.clone().unwrap_or_default(),
+        provenance.content_hash.clone().unwrap_or_default(),
+    ];
     for r in rows(model, report) {
         let mitigations: Vec<String> = r.mitigations.iter().map(|m| m.label()).collect();
         let cells = [
@@ -61,6 +79,7 @@ pub fn csv(model: &ThreatModel, report: &Report) -> String {
             r.due,
             r.notes,
         ];
+        let cells: Vec<&str> = cells.iter().chain(&trailer).map(String::as_str).collect();
         out.push_str(&csv_record(&cells));
     }
     out

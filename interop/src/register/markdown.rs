@@ -1,15 +1,22 @@
-//! The register as Markdown: the model's name, a summary by STRIDE category and severity,
-//! and the register table. Cells are escaped so no text can break the table or inject HTML.
+//! The register as Markdown: the model's name, its provenance (one line under the
+//! heading), a summary by STRIDE category and severity, and the register table. Cells are
+//! escaped so no text can break the table or inject HTML.
 
-use super::{rows, summary};
+use super::{rows, summary, Provenance};
 use analysis::{Report, Severity, ThreatModel};
 use std::fmt::Write;
 
 /// The register as a Markdown document.
-pub fn markdown(model: &ThreatModel, report: &Report) -> String {
+pub fn markdown(model: &ThreatModel, report: &Report, provenance: &Provenance) -> String {
     let rows = rows(model, report);
     let mut out = String::new();
     let _ = writeln!(out, "# Threat register: {}\n", inline(&model.name));
+    let line: Vec<String> = provenance
+        .labels()
+        .iter()
+        .map(|(label, value)| format!("{label}: {}", inline(value)))
+        .collect();
+    let _ = writeln!(out, "{}\n", line.join("; "));
     let _ = writeln!(out, "{} threat(s).\n", rows.len());
     out.push_str("## Summary\n\n| STRIDE category |");
     for s in Severity::ALL {

@@ -1,6 +1,9 @@
 //! The threat register auditors file: one [`RegisterRow`] per threat in the report (computed
 //! and user-written, open or closed), and its writers: [`csv()`], [`json()`] and
 //! [`markdown()`], and with the `documents` feature (native only) `xlsx()` and `pdf()`.
+//! Every writer takes the model, its report and its [`Provenance`] (which revision and
+//! saved version the register was made from), in that order; the documents then take the
+//! date.
 //!
 //! Rows follow the report's order (highest severity first, then by key). Threats on
 //! out-of-scope elements are not in the report, so not in the register; the report's
@@ -34,6 +37,52 @@ pub fn defuse(value: &str) -> Cow<'_, str> {
         Cow::Owned(format!("'{value}"))
     } else {
         Cow::Borrowed(value)
+    }
+}
+
+/// Where the register comes from: the model's name, its revision and its latest saved
+/// version with that version's content hash. The caller fills in what it knows (a file
+/// analysed offline has a name only); absent values are written empty where a program reads
+/// them (CSV cells, JSON `null`) and in words where a person does (see [`Provenance::labels`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// The model's name.
+    pub model: String,
+    /// The model's revision; `None` for a model that was never stored.
+    pub revision: Option<i64>,
+    /// The name of the model's latest saved version, if any.
+    pub version: Option<String>,
+    /// That version's content hash (SHA-256 of its canonical JSON, in hex).
+    pub content_hash: Option<String>,
+}
+
+impl Provenance {
+    /// The four values as a person reads them, labelled: an absent revision says `unsaved
+    /// draft`, an absent version (and so its hash) `no saved version`.
+    pub fn labels(&self) -> [(&'static str, String); 4] {
+        const NO_VERSION: &str = "no saved version";
+        [
+            ("Model", self.model.clone()),
+            (
+                "Revision",
+                self.revision
+                    .map_or_else(|| "unsaved draft".to_owned(), |r| r.to_string()),
+            ),
+            (
+                "Latest version",
+                self.version
+                    .clone()
+                    .unwrap_or_else(|| NO_VERSION.to_owned()),
+            ),
+            (
+                "Content hash (SHA-256)",
+                match (&self.content_hash, &self.version) {
+                    (Some(hash), _) => hash.clone(),
+                    (None, None) => NO_VERSION.to_owned(),
+                    (None, Some(_)) => String::new(),
+                },
+            ),
+        ]
     }
 }
 
@@ -157,9 +206,14 @@ fn row(model: &ThreatModel, f: &Finding) -> RegisterRow {
     }
 }
 
-/// The register as JSON: `{"model": name, "rows": [...]}`.
-pub fn json(model: &ThreatModel, report: &Report) -> String {
-    let value = serde_json::json!({"model": model.name, "rows": rows(model, report)});
+/// The register as JSON: `{"model": name, "provenance": {...}, "rows": [...]}`, absent
+/// provenance values as `null`.
+pub fn json(model: &ThreatModel, report: &Report, provenance: &Provenance) -> String {
+    let value = serde_json::json!({
+        "model": model.name,
+        "provenance": provenance,
+        "rows": rows(model, report),
+    });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text

@@ -1,12 +1,12 @@
 //! The register as a PDF an auditor can file (printpdf, the standard Helvetica fonts, so no
-//! font file is embedded): a title page (model, date, counts), a summary page (threats by
-//! STRIDE category and severity, and by status), then the register table on A4 landscape
-//! pages, its cells wrapped and its header repeated on every page.
+//! font file is embedded): a title page (model, provenance, date, counts), a summary page
+//! (threats by STRIDE category and severity, and by status), then the register table on A4
+//! landscape pages, its cells wrapped and its header repeated on every page.
 //!
 //! The output depends only on its input: the date is a parameter, and the document ids
 //! printpdf would draw at random are replaced by ones derived from the content.
 
-use super::{rows, summary, RegisterRow};
+use super::{rows, summary, Provenance, RegisterRow};
 use analysis::model::Status;
 use analysis::{Report, Severity, ThreatModel};
 use printpdf::{
@@ -35,12 +35,13 @@ const COLUMNS: [(&str, f32); 9] = [
     ("Mitigations", 131.89),
 ];
 
-/// The register as a PDF document. `date` is printed on the title page as given (the caller
-/// chooses it: nothing here reads the clock).
-pub fn pdf(model: &ThreatModel, report: &Report, date: &str) -> Vec<u8> {
+/// The register as a PDF document. The provenance is printed on the title page, a line
+/// each for model, revision, latest version and content hash; `date` is printed there as
+/// given (the caller chooses it: nothing here reads the clock).
+pub fn pdf(model: &ThreatModel, report: &Report, provenance: &Provenance, date: &str) -> Vec<u8> {
     let rows = rows(model, report);
     let mut out = Pages::default();
-    title_page(&mut out, &model.name, date, &rows);
+    title_page(&mut out, &model.name, provenance, date, &rows);
     out.break_page(&model.name);
     summary_page(&mut out, &rows);
     out.break_page(&model.name);
@@ -163,13 +164,24 @@ impl Pages {
     }
 }
 
-fn title_page(out: &mut Pages, name: &str, date: &str, rows: &[RegisterRow]) {
+fn title_page(
+    out: &mut Pages,
+    name: &str,
+    provenance: &Provenance,
+    date: &str,
+    rows: &[RegisterRow],
+) {
     let open = rows.iter().filter(|r| r.status.is_open()).count();
     out.y -= 120.0;
     out.paragraph(BuiltinFont::HelveticaBold, 28.0, "Threat register");
     out.y -= 16.0;
     out.paragraph(BuiltinFont::HelveticaBold, 18.0, name);
     out.y -= 12.0;
+    // The provenance block names the model again: the heading is the document's name, the
+    // block what the caller says it stored (the same for the server's exports).
+    for (label, value) in provenance.labels() {
+        out.paragraph(BuiltinFont::Helvetica, 12.0, &format!("{label}: {value}"));
+    }
     out.paragraph(BuiltinFont::Helvetica, 12.0, &format!("Date: {date}"));
     out.paragraph(
         BuiltinFont::Helvetica,

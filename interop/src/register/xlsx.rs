@@ -1,13 +1,14 @@
-//! The register as an Excel workbook (rust_xlsxwriter): a "Summary" sheet (the model, the
-//! date, counts open and closed, by severity and by STRIDE category) and a "Register" sheet
-//! (the CSV's columns, a bold frozen header, an autofilter over the data).
+//! The register as an Excel workbook (rust_xlsxwriter): a "Summary" sheet (the model and
+//! its provenance, the date, counts open and closed, by severity and by STRIDE category)
+//! and a "Register" sheet (the CSV's register columns, without the provenance ones, a bold
+//! frozen header, an autofilter over the data).
 //!
 //! Text is always written as a string cell, never as a formula, and passes through
 //! [`defuse`] like the CSV's, so a spreadsheet that re-reads a cell's text as input (a copy
 //! into another tool, a CSV save) still cannot run it. DREAD factors and risks are numbers.
 
 use super::csv::HEADER;
-use super::{defuse, rows, summary, RegisterRow};
+use super::{defuse, rows, summary, Provenance, RegisterRow};
 use analysis::{Report, Severity, ThreatModel};
 pub use rust_xlsxwriter::XlsxError;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
@@ -18,10 +19,16 @@ const WIDTHS: [f64; 22] = [
     40.0, 50.0, 16.0, 12.0, 40.0,
 ];
 
-/// The register as an `.xlsx` file. `date` (`YYYY-MM-DD`) is the report's date, shown on the
-/// summary sheet and stored as the workbook's creation date, so the same input always gives
-/// the same bytes; a date that is not `YYYY-MM-DD` is an error.
-pub fn xlsx(model: &ThreatModel, report: &Report, date: &str) -> Result<Vec<u8>, XlsxError> {
+/// The register as an `.xlsx` file. The provenance is a row each on the summary sheet
+/// (the revision a number when there is one). `date` (`YYYY-MM-DD`) is the report's date,
+/// shown on the summary sheet and stored as the workbook's creation date, so the same input
+/// always gives the same bytes; a date that is not `YYYY-MM-DD` is an error.
+pub fn xlsx(
+    model: &ThreatModel,
+    report: &Report,
+    provenance: &Provenance,
+    date: &str,
+) -> Result<Vec<u8>, XlsxError> {
     let rows = rows(model, report);
     let mut workbook = Workbook::new();
     workbook.set_properties(
@@ -29,7 +36,7 @@ pub fn xlsx(model: &ThreatModel, report: &Report, date: &str) -> Result<Vec<u8>,
             .set_title(format!("Threat register: {}", model.name))
             .set_creation_datetime(&ExcelDateTime::parse_from_str(date)?),
     );
-    summary_sheet(workbook.add_worksheet(), &model.name, date, &rows)?;
+    summary_sheet(workbook.add_worksheet(), provenance, date, &rows)?;
     register_sheet(workbook.add_worksheet(), &rows)?;
     workbook.save_to_buffer()
 }
@@ -47,7 +54,7 @@ fn text(
 
 fn summary_sheet(
     sheet: &mut Worksheet,
-    name: &str,
+    provenance: &Provenance,
     date: &str,
     rows: &[RegisterRow],
 ) -> Result<(), XlsxError> {
@@ -67,10 +74,20 @@ fn summary_sheet(
         "Threat register",
         &bold.clone().set_font_size(14),
     )?;
-    text(sheet, 1, 0, "Model", &bold)?;
-    text(sheet, 1, 1, name, &plain)?;
-    text(sheet, 2, 0, "Date", &bold)?;
-    text(sheet, 2, 1, date, &plain)?;
+    // Model, revision, latest version and content hash on rows 1 to 4; the revision is a
+    // number when there is one, like every count here.
+    for (i, (label, value)) in provenance.labels().iter().enumerate() {
+        let row = 1 + i as u32;
+        text(sheet, row, 0, label, &bold)?;
+        match provenance.revision {
+            Some(revision) if row == 2 => {
+                sheet.write_number(row, 1, revision as f64)?;
+            }
+            _ => text(sheet, row, 1, value, &plain)?,
+        }
+    }
+    text(sheet, 5, 0, "Date", &bold)?;
+    text(sheet, 5, 1, date, &plain)?;
     for (i, (label, count)) in [
         ("Threats", rows.len()),
         ("Open", open),
@@ -79,12 +96,12 @@ fn summary_sheet(
     .into_iter()
     .enumerate()
     {
-        let row = 3 + i as u32;
+        let row = 6 + i as u32;
         text(sheet, row, 0, label, &bold)?;
         sheet.write_number(row, 1, count as f64)?;
     }
 
-    let top = 7;
+    let top = 10;
     text(sheet, top, 0, "STRIDE category", &bold)?;
     for (i, s) in Severity::ALL.iter().enumerate() {
         text(sheet, top, 1 + i as u16, s.as_str(), &bold)?;

@@ -43,6 +43,7 @@ enum ImportFormat {
 #[into_params(parameter_in = Query)]
 struct ImportQuery {
     team_id: Uuid,
+    #[param(inline)]
     format: ImportFormat,
     /// The new model's name; the file's when absent.
     name: Option<String>,
@@ -180,6 +181,7 @@ enum ExportFormat {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct ExportQuery {
+    #[param(inline)]
     format: ExportFormat,
 }
 
@@ -202,7 +204,9 @@ fn file_stem(name: &str) -> String {
 }
 
 /// The model, or its threat register, as a file: the right Content-Type and a
-/// Content-Disposition file name such as `shop-r7-register.csv`.
+/// Content-Disposition file name such as `shop-r7-register.csv`. The register carries its
+/// provenance: the model's name and revision, and its latest saved version with that
+/// version's content hash.
 #[utoipa::path(get, path = "/models/{id}/export", tag = "models",
     params(("id" = Uuid, Path), ExportQuery),
     responses((status = 200, description = "the file"), (status = 401), (status = 404), (status = 422)))]
@@ -215,6 +219,26 @@ async fn export(
     let Query(query) = query.map_err(query_error)?;
     let stored = load(&state, &principal, id, Action::ModelRead, false).await?;
     let model = full_model(&state, &stored).await?;
+    // The register says which revision and which saved version it was made from; the
+    // model's own formats need no version (and listing them reads every snapshot).
+    let register = !matches!(
+        query.format,
+        ExportFormat::Rampart | ExportFormat::ThreatDragon | ExportFormat::Otm
+    );
+    let latest = if register {
+        db::models::list_versions(&state.pool, stored.model_id)
+            .await?
+            .into_iter()
+            .next()
+    } else {
+        None
+    };
+    let provenance = interop::register::Provenance {
+        model: stored.name.clone(),
+        revision: Some(stored.revision),
+        version: latest.as_ref().map(|v| v.name.clone()),
+        content_hash: latest.map(|v| v.content_hash),
+    };
     let stem = format!("{}-r{}", file_stem(&stored.name), stored.revision);
     let today = time::OffsetDateTime::now_utc().date().to_string();
     let format = query.format;
@@ -238,27 +262,28 @@ async fn export(
                 format!("{stem}.otm.json"),
             ),
             ExportFormat::Csv => (
-                text(interop::register::csv(&model, &report)),
+                text(interop::register::csv(&model, &report, &provenance)),
                 "text/csv; charset=utf-8",
                 format!("{stem}-register.csv"),
             ),
             ExportFormat::Xlsx => (
-                interop::register::xlsx(&model, &report, &today).map_err(ApiError::internal)?,
+                interop::register::xlsx(&model, &report, &provenance, &today)
+                    .map_err(ApiError::internal)?,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 format!("{stem}-register.xlsx"),
             ),
             ExportFormat::Json => (
-                text(interop::register::json(&model, &report)),
+                text(interop::register::json(&model, &report, &provenance)),
                 "application/json",
                 format!("{stem}-register.json"),
             ),
             ExportFormat::Md => (
-                text(interop::register::markdown(&model, &report)),
+                text(interop::register::markdown(&model, &report, &provenance)),
                 "text/markdown; charset=utf-8",
                 format!("{stem}-register.md"),
             ),
             ExportFormat::Pdf => (
-                interop::register::pdf(&model, &report, &today),
+                interop::register::pdf(&model, &report, &provenance, &today),
                 "application/pdf",
                 format!("{stem}-register.pdf"),
             ),

@@ -85,3 +85,19 @@ async fn paths_cannot_escape_the_site_root() {
         assert_ne!(body_text(response).await, "secret", "{path}");
     }
 }
+
+#[tokio::test]
+async fn api_answers_are_never_stored() {
+    // Regression: successful JSON answers used to get the static files' one-day caching,
+    // so a browser showed a stale list after a change.
+    let site = site();
+    for path in ["/api/v1/auth/options", "/api/v1/openapi.json"] {
+        let response = get(state(site.path()), path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            header(&response, "cache-control"),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+}

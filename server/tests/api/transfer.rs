@@ -192,7 +192,35 @@ async fn every_export_format_has_its_type_name_and_content(pool: PgPool) {
         format!("attachment; filename=\"{stem}-register.csv\"")
     );
     let text = String::from_utf8(bytes).unwrap();
-    assert_eq!(text, interop::register::csv(&model, &report));
+    let unsaved = interop::register::Provenance {
+        model: model.name.clone(),
+        revision: Some(1),
+        ..Default::default()
+    };
+    assert_eq!(text, interop::register::csv(&model, &report, &unsaved));
+
+    // With a saved version, the register names it and its hash.
+    let response = send(
+        s.state.clone(),
+        json_request(
+            "POST",
+            &format!("/api/v1/models/{id}/versions"),
+            json!({ "name": "audit-2026" }),
+            Some(&s.editor),
+        ),
+    )
+    .await;
+    let version = helpers::body_json(response).await;
+    let (_, _, _, bytes) = export(&s, &id, "csv").await;
+    let saved = interop::register::Provenance {
+        version: Some("audit-2026".into()),
+        content_hash: version["content_hash"].as_str().map(str::to_owned),
+        ..unsaved
+    };
+    assert_eq!(
+        String::from_utf8(bytes).unwrap(),
+        interop::register::csv(&model, &report, &saved)
+    );
 
     let (_, content_type, disposition, bytes) = export(&s, &id, "xlsx").await;
     assert!(content_type.contains("spreadsheetml"));
