@@ -1,11 +1,11 @@
 //! The audit log over REST: administrators read every event; a team's owners read that
 //! team's events (`team=<id>`). Newest first, in keyset pages.
 
-use super::ApiError;
+use super::{ApiError, ApiQuery};
 use crate::auth::Principal;
 use crate::authz::{authorize, Action, Resource};
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use db::audit::AuditFilter;
 use serde::{Deserialize, Serialize};
@@ -81,16 +81,8 @@ fn time_param(field: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>
 async fn list_events(
     State(state): State<AppState>,
     principal: Principal,
-    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<EventPage>, ApiError> {
-    let Query(query) = query.map_err(|rejection| {
-        ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
-            "the query parameters are not what this endpoint accepts",
-        )
-        .with_details(serde_json::json!({ "reason": rejection.body_text() }))
-    })?;
     match query.team {
         Some(team) => {
             authorize(

@@ -56,6 +56,15 @@ impl ApiError {
         self
     }
 
+    /// 413: the body is over `RAMPART_MAX_BODY_BYTES`.
+    pub fn payload_too_large() -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is larger than this server accepts (RAMPART_MAX_BODY_BYTES)",
+        )
+    }
+
     /// 404 for a resource the caller cannot see, named by `what` ("team", "token", ...).
     pub fn not_found(what: &str) -> ApiError {
         ApiError::new(

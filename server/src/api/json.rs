@@ -30,11 +30,7 @@ where
 
 fn rejected(rejection: JsonRejection) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "the request body is larger than this server accepts (RAMPART_MAX_BODY_BYTES)",
-        );
+        return ApiError::payload_too_large();
     }
     let (status, code) = match &rejection {
         JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),

@@ -3,7 +3,7 @@
 //! `OpenApiRouter`, so every route is also in the OpenAPI document ([`openapi`], served at
 //! `/api/v1/openapi.json`) and can be enumerated (the authorisation matrix test does).
 //! [`error`] is the one error format, [`json`] the body extractor that uses it, [`ApiPath`]
-//! the path extractor.
+//! and [`ApiQuery`] the path and query extractors.
 
 pub mod audit;
 pub mod auth;
@@ -123,6 +123,31 @@ pub fn router() -> Router<AppState> {
     responses((status = 200, description = "the OpenAPI document")))]
 async fn openapi_json() -> Json<&'static serde_json::Value> {
     Json(openapi())
+}
+
+/// The query string as `T`; one that does not fit (an unknown parameter, a wrong type) is a
+/// 422 `invalid_input` in the API's error format, with serde's explanation in `details`.
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+                "the query parameters are not what this endpoint accepts",
+            )
+            .with_details(serde_json::json!({ "reason": rejection.body_text() }))),
+        }
+    }
 }
 
 /// A path parameter of type `T`; one that does not parse (e.g. a malformed id) is a 404 in

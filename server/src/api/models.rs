@@ -6,13 +6,13 @@
 //! own revision. Wherever a whole model is shown (GET, versions, the analysis), the
 //! decisions are merged back into its `decisions` map.
 
-use super::{ApiError, ApiJson, ApiPath, RequestMeta};
+use super::{ApiError, ApiJson, ApiPath, ApiQuery, RequestMeta};
 use crate::auth::Principal;
 use crate::authz::{authorize, Action, Resource};
 use crate::AppState;
 use analysis::ops::Operation;
 use analysis::ThreatModel;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -238,15 +238,6 @@ struct ListQuery {
     trash: Option<bool>,
 }
 
-fn query_error(rejection: axum::extract::rejection::QueryRejection) -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_input",
-        "the query parameters are not what this endpoint accepts",
-    )
-    .with_details(json!({ "reason": rejection.body_text() }))
-}
-
 const PAGE_SIZE: u32 = 50;
 
 /// The models the caller can see, by name; `trash=true` lists a team's trash (owners).
@@ -255,9 +246,8 @@ const PAGE_SIZE: u32 = 50;
 async fn list_models(
     State(state): State<AppState>,
     principal: Principal,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<ModelPage>, ApiError> {
-    let Query(query) = query.map_err(query_error)?;
     let trash = query.trash.unwrap_or(false);
     if let Some(team) = query.team_id {
         let action = if trash {
@@ -1069,9 +1059,8 @@ async fn diff(
     State(state): State<AppState>,
     principal: Principal,
     ApiPath(id): ApiPath<Uuid>,
-    query: Result<Query<DiffQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<DiffQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(query) = query.map_err(query_error)?;
     let model = load(&state, &principal, id, Action::ModelRead, false).await?;
     let mut sides = Vec::new();
     for (field, which) in [("from", &query.from), ("to", &query.to)] {
@@ -1136,9 +1125,8 @@ async fn history(
     State(state): State<AppState>,
     principal: Principal,
     ApiPath(id): ApiPath<Uuid>,
-    query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> Result<Json<HistoryPage>, ApiError> {
-    let Query(query) = query.map_err(query_error)?;
     load(&state, &principal, id, Action::ModelRead, false).await?;
     let page = query.page.unwrap_or(1).max(1);
     let (changes, total) = db::models::list_changes(&state.pool, id, page, PAGE_SIZE).await?;

@@ -3,18 +3,17 @@
 //! raw bodies within the size limit, authorisation, content types and file names.
 
 use super::models::{full_model, load, store_new_model, valid_model_name};
-use super::{ApiError, RequestMeta};
+use super::{ApiError, ApiQuery, RequestMeta};
 use crate::auth::Principal;
 use crate::authz::{authorize, Action, Resource};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -58,15 +57,6 @@ struct ImportedView {
     warnings: Vec<String>,
 }
 
-fn query_error(rejection: axum::extract::rejection::QueryRejection) -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_input",
-        "the query parameters are not what this endpoint accepts",
-    )
-    .with_details(json!({ "reason": rejection.body_text() }))
-}
-
 /// Imports a file (the request body, as it is) as a new model of the team (editors and
 /// owners): 201 with the warnings. A file that is not a model of the format is 422 naming
 /// the problem, and nothing is stored.
@@ -79,10 +69,9 @@ async fn import(
     State(state): State<AppState>,
     principal: Principal,
     meta: RequestMeta,
-    query: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ImportQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ImportedView>), ApiError> {
-    let Query(query) = query.map_err(query_error)?;
     authorize(
         &state.pool,
         &principal,
@@ -92,11 +81,7 @@ async fn import(
     .await?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "the file is larger than this server accepts (RAMPART_MAX_BODY_BYTES)",
-            )
+            ApiError::payload_too_large()
         } else {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -214,9 +199,8 @@ async fn export(
     State(state): State<AppState>,
     principal: Principal,
     super::ApiPath(id): super::ApiPath<Uuid>,
-    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(query_error)?;
     let stored = load(&state, &principal, id, Action::ModelRead, false).await?;
     let model = full_model(&state, &stored).await?;
     // The register says which revision and which saved version it was made from; the
