@@ -320,10 +320,12 @@ async fn a_disabled_account_loses_its_session_at_the_next_request(pool: PgPool) 
 async fn a_session_past_its_absolute_lifetime_is_over_even_when_active(pool: PgPool) {
     create_user(&pool, "alice@example.com", PASSWORD, false).await;
     let mut short = state(pool.clone());
-    short.auth.sessions.absolute_timeout = Duration::from_secs(1);
+    // Sign-in times are whole seconds, so a 1 s lifetime could end at the next second
+    // boundary, before the first check under load: 3 s leaves room for it.
+    short.auth.sessions.absolute_timeout = Duration::from_secs(3);
     let browser = sign_in(short.clone(), "alice@example.com", PASSWORD).await;
     assert_eq!(send(short.clone(), me_with(&browser)).await.status(), 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(4100)).await;
     assert_eq!(send(short, me_with(&browser)).await.status(), 401);
 }
 
