@@ -48,3 +48,44 @@ export async function waitForHydration(page: Page): Promise<void> {
     "true",
   );
 }
+
+// A fresh account of its own for a spec, signed in within `page`'s browser context, with a team
+// it owns. scripts/test runs the server with open sign-up (`RAMPART_SIGNUP=open`), so specs
+// never depend on one another's accounts. The answer carries what API calls need.
+export interface Workbench {
+  email: string;
+  name: string;
+  password: string;
+  teamId: string;
+  teamName: string;
+  csrf: string;
+}
+
+let accounts = 0;
+
+export async function signUpWithTeam(page: Page, label: string): Promise<Workbench> {
+  accounts += 1;
+  const stamp = `${Date.now().toString(36)}${accounts}`;
+  const email = `${label}.${stamp}@example.com`;
+  const name = `${label[0].toUpperCase()}${label.slice(1)} ${stamp}`;
+  const password = `quartz-Meadow-${stamp}-lantern`;
+  const origin = new URL(page.url() === "about:blank" ? (process.env.BASE_URL ?? "http://127.0.0.1:3000") : page.url()).origin;
+  const request = page.context().request;
+  const csrfAnswer = await request.get(`${origin}/api/v1/auth/csrf`);
+  expect(csrfAnswer.status()).toBe(200);
+  const { token } = (await csrfAnswer.json()) as { token: string };
+  const signedUp = await request.post(`${origin}/api/v1/auth/signup`, {
+    headers: { Origin: origin, "X-CSRF-Token": token },
+    data: { email, name, password },
+  });
+  expect(signedUp.status(), await signedUp.text()).toBe(201);
+  const { csrf_token: csrf } = (await signedUp.json()) as { csrf_token: string };
+  const teamName = `${name}'s team`;
+  const team = await request.post(`${origin}/api/v1/teams`, {
+    headers: { Origin: origin, "X-CSRF-Token": csrf },
+    data: { name: teamName },
+  });
+  expect(team.status(), await team.text()).toBe(201);
+  const { id: teamId } = (await team.json()) as { id: string };
+  return { email, name, password, teamId, teamName, csrf };
+}
