@@ -11,7 +11,9 @@
 //! fails: problems in the model come back as [`Diagnostic`]s beside the findings.
 //! Versions of a model: [`ops`] (edits applied all together or not at all, and their
 //! summary for the audit log), [`canonical`] (one spelling of a model and its content
-//! hash) and [`diff`](mod@diff) (what changed between two versions, threats included).
+//! hash) and [`diff`](mod@diff) (what changed between two versions, threats included);
+//! [`ops::between`] gives the operations from one version to another (undo and redo).
+//! [`layout`] places elements that have no diagram geometry.
 
 pub mod blast;
 pub mod canonical;
@@ -20,6 +22,7 @@ pub mod diff;
 pub mod dread;
 pub mod findings;
 mod index;
+pub mod layout;
 pub mod model;
 pub mod ops;
 pub mod parse;

@@ -576,5 +576,119 @@ where
     })
 }
 
+/// The operations that turn `from` into `to`, decisions aside (they travel on their own): the
+/// editor's undo (`between(after, before)`) and redo. Applying them to `from` gives `to` up to
+/// the order of its lists (re-added items go to the end). Deletions come first (threats, flows,
+/// elements, so an element's cascade never removes something re-added later), then additions
+/// and replacements (elements, flows, threats), then the model's fields, suppressions, assets
+/// and threat agents.
+pub fn between(from: &ThreatModel, to: &ThreatModel) -> Vec<Operation> {
+    let mut ops = Vec::new();
+    for t in &from.threats {
+        if !to.threats.iter().any(|n| n.id == t.id) {
+            ops.push(Operation::DeleteThreat { id: t.id.clone() });
+        }
+    }
+    for f in &from.flows {
+        if to.flow(&f.id).is_none() {
+            ops.push(Operation::DeleteFlow { id: f.id.clone() });
+        }
+    }
+    for e in &from.elements {
+        if to.element(&e.id).is_none() {
+            ops.push(Operation::DeleteElement { id: e.id.clone() });
+        }
+    }
+    // What the deletions leave (a deleted element's children move up, references to it go),
+    // so the replacements below compare with what is really there.
+    let mut now = from.clone();
+    for op in &ops {
+        // Every id above exists in `from`, and deleting a threat, flow or element only fails
+        // for an unknown id.
+        let _ = apply_one(&mut now, op);
+    }
+    for e in &to.elements {
+        match now.element(&e.id) {
+            None => ops.push(Operation::AddElement { element: e.clone() }),
+            Some(old) if old != e => {
+                ops.push(Operation::UpdateElement { element: e.clone() });
+                if e.geometry.is_none() && old.geometry.is_some() {
+                    ops.push(Operation::SetProperty {
+                        target: e.id.clone(),
+                        property: "geometry".to_owned(),
+                        value: Value::Null,
+                    });
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    for f in &to.flows {
+        match now.flow(&f.id) {
+            None => ops.push(Operation::AddFlow { flow: f.clone() }),
+            Some(old) if old != f => {
+                ops.push(Operation::UpdateFlow { flow: f.clone() });
+                if f.waypoints.is_empty() && !old.waypoints.is_empty() {
+                    ops.push(Operation::MoveFlow {
+                        id: f.id.clone(),
+                        waypoints: Vec::new(),
+                    });
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    for t in &to.threats {
+        match now.threats.iter().find(|o| o.id == t.id) {
+            None => ops.push(Operation::AddThreat { threat: t.clone() }),
+            Some(old) if old != t => ops.push(Operation::UpdateThreat { threat: t.clone() }),
+            Some(_) => {}
+        }
+    }
+    if from.name != to.name || from.description != to.description {
+        ops.push(Operation::SetModel {
+            name: (from.name != to.name).then(|| to.name.clone()),
+            description: (from.description != to.description).then(|| to.description.clone()),
+        });
+    }
+    for s in &from.suppressions {
+        if !to.suppressions.iter().any(|n| n.rule == s.rule) {
+            ops.push(Operation::SuppressRule {
+                rule: s.rule.clone(),
+                justification: None,
+            });
+        }
+    }
+    for s in &to.suppressions {
+        if !from.suppressions.contains(s) {
+            ops.push(Operation::SuppressRule {
+                rule: s.rule.clone(),
+                justification: Some(s.justification.clone()),
+            });
+        }
+    }
+    for a in &from.assets {
+        if !to.assets.iter().any(|n| n.id == a.id) {
+            ops.push(Operation::DeleteAsset { id: a.id.clone() });
+        }
+    }
+    for a in &to.assets {
+        if now.assets.iter().find(|o| o.id == a.id) != Some(a) {
+            ops.push(Operation::PutAsset { asset: a.clone() });
+        }
+    }
+    for a in &from.threat_agents {
+        if !to.threat_agents.iter().any(|n| n.id == a.id) {
+            ops.push(Operation::DeleteThreatAgent { id: a.id.clone() });
+        }
+    }
+    for a in &to.threat_agents {
+        if now.threat_agents.iter().find(|o| o.id == a.id) != Some(a) {
+            ops.push(Operation::PutThreatAgent { agent: a.clone() });
+        }
+    }
+    ops
+}
+
 #[cfg(test)]
 mod tests;

@@ -659,3 +659,97 @@ proptest! {
         }
     }
 }
+
+/// `model` with its lists in id order: `between` promises equality up to list order.
+fn sorted(mut model: ThreatModel) -> ThreatModel {
+    model.elements.sort_by(|a, b| a.id.cmp(&b.id));
+    model.flows.sort_by(|a, b| a.id.cmp(&b.id));
+    model.threats.sort_by(|a, b| a.id.cmp(&b.id));
+    model.assets.sort_by(|a, b| a.id.cmp(&b.id));
+    model.threat_agents.sort_by(|a, b| a.id.cmp(&b.id));
+    model.suppressions.sort_by(|a, b| a.rule.cmp(&b.rule));
+    model
+}
+
+/// Both ways: `between(a, b)` applied to `a` gives `b`, and back.
+fn assert_round_trip(a: &ThreatModel, b: &ThreatModel) {
+    let forward = apply(a, &between(a, b)).unwrap();
+    assert_eq!(sorted(forward), sorted(b.clone()));
+    let back = apply(b, &between(b, a)).unwrap();
+    assert_eq!(sorted(back), sorted(a.clone()));
+}
+
+#[test]
+fn between_equal_models_is_nothing() {
+    let m = reference_model();
+    assert!(between(&m, &m).is_empty());
+}
+
+#[test]
+fn between_undoes_a_cascading_delete() {
+    let before = reference_model();
+    // A boundary with children, flows and references: its children move up, its flows go.
+    let boundary = before
+        .elements
+        .iter()
+        .find(|e| {
+            e.kind.kind().is_boundary()
+                && before
+                    .elements
+                    .iter()
+                    .any(|c| c.parent.as_deref() == Some(&e.id))
+        })
+        .unwrap()
+        .id
+        .clone();
+    let after = apply(&before, &[Operation::DeleteElement { id: boundary }]).unwrap();
+    assert_round_trip(&before, &after);
+}
+
+#[test]
+fn between_undoes_moves_properties_and_additions() {
+    let before = reference_model();
+    let first = before.elements[0].id.clone();
+    let flow = before.flows[0].id.clone();
+    let after = applied(&format!(
+        r#"[
+        {{"op": "move_element", "id": "{first}", "geometry": {{"x": 40, "y": 80, "width": 120, "height": 60}}}},
+        {{"op": "set_property", "target": "{flow}", "property": "encryption", "value": "none"}},
+        {{"op": "set_model", "name": "Renamed"}},
+        {{"op": "suppress_rule", "rule": "{rule}", "justification": "handled elsewhere"}}
+        ]"#,
+        rule = crate::rules().next().unwrap().id
+    ));
+    let after = apply(
+        &after,
+        &[
+            Operation::AddElement {
+                element: workload("new-workload", "acct"),
+            },
+            Operation::MoveFlow {
+                id: flow,
+                waypoints: vec![Point { x: 1.0, y: 2.0 }],
+            },
+        ],
+    )
+    .unwrap();
+    assert_round_trip(&before, &after);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Any set of deletions, undone and redone, gives back both models.
+    #[test]
+    fn between_round_trips_random_deletions(picks in proptest::collection::vec(any::<prop::sample::Index>(), 0..6)) {
+        let before = reference_model();
+        let mut after = before.clone();
+        for pick in picks {
+            if after.elements.is_empty() {
+                break;
+            }
+            let id = after.elements[pick.index(after.elements.len())].id.clone();
+            after = apply(&after, &[Operation::DeleteElement { id }]).unwrap();
+        }
+        assert_round_trip(&before, &after);
+    }
+}
