@@ -8,6 +8,7 @@
 pub mod api;
 pub mod browser;
 pub mod components;
+pub mod diagram;
 pub mod hooks;
 pub mod pages;
 pub mod security;
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=pages::AuditPage/>
                     <Route path=path!("/admin/users") view=pages::AdminUsersPage/>
                     <Route path=path!("/api") view=pages::ApiDocsPage/>
+                    <Route path=path!("/models/:id") view=pages::EditorPage/>
                 </Routes>
             </main>
         </Router>

@@ -167,6 +167,7 @@ pub enum Method {
     Get,
     Post,
     Patch,
+    Put,
     Delete,
 }
 
@@ -184,6 +185,7 @@ async fn transport(
         Method::Get => Request::get(&url),
         Method::Post => Request::post(&url),
         Method::Patch => Request::patch(&url),
+        Method::Put => Request::put(&url),
         Method::Delete => Request::delete(&url),
     }
     .header("Accept", "application/json")
@@ -326,6 +328,15 @@ impl Api {
         T: DeserializeOwned,
     {
         self.send(Method::Patch, path, Some(body)).await
+    }
+
+    /// `PUT` with a JSON body.
+    pub async fn put<B, T>(&self, path: &str, body: &B) -> Result<T, ApiError>
+    where
+        B: Serialize + ?Sized,
+        T: DeserializeOwned,
+    {
+        self.send(Method::Put, path, Some(body)).await
     }
 
     /// `DELETE`, expecting 204.

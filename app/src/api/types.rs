@@ -248,3 +248,32 @@ pub struct ResetLink {
     pub link: String,
     pub expires_at: String,
 }
+
+/// `GET /models/{id}`: a model with its decisions.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ModelView {
+    pub id: String,
+    pub team_id: String,
+    pub name: String,
+    pub revision: i64,
+    pub model: analysis::ThreatModel,
+}
+
+/// `POST /models/{id}/operations`.
+#[derive(Serialize)]
+pub struct OperationBatch<'a> {
+    pub base_revision: i64,
+    pub operations: &'a [analysis::Operation],
+}
+
+/// The answer to an accepted change.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Revised {
+    pub revision: i64,
+}
+
+/// `PUT /models/{id}/decisions/{key}`.
+#[derive(Serialize)]
+pub struct DecisionChange<'a> {
+    pub decision: &'a analysis::model::Decision,
+}
