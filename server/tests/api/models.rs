@@ -855,6 +855,15 @@ async fn a_model_can_start_from_the_reference_template(pool: PgPool) {
         created["model"]["flows"].as_array().unwrap().len(),
         reference.flows.len()
     );
+    // The reference has no diagram geometry; the template is laid out for the editor.
+    assert!(
+        created["model"]["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["geometry"].is_object()),
+        "{created}"
+    );
     // The template's decisions come along as the model's decisions.
     let (_, decisions, _) = call(
         &s.state,
