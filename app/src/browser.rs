@@ -126,6 +126,64 @@ pub async fn copy_text(_text: &str) -> bool {
     false
 }
 
+/// A file the person picked or dropped: its name and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PickedFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// The largest file read for an import; the server's own body limit applies too.
+pub const MAX_FILE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// Reads the first file of a file input's `change` event, or of a drop's `DataTransfer`, and
+/// hands its text (or why it could not be read) to `done`. Nothing happens without a file.
+#[cfg(feature = "hydrate")]
+pub fn read_file(
+    input: Option<&leptos::ev::Event>,
+    drop: Option<&leptos::ev::DragEvent>,
+    done: impl FnOnce(Result<PickedFile, String>) + 'static,
+) {
+    use leptos::wasm_bindgen::JsCast;
+    let files = match (input, drop) {
+        (Some(ev), _) => ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files()),
+        (None, Some(ev)) => ev.data_transfer().and_then(|d| d.files()),
+        (None, None) => None,
+    };
+    let Some(file) = files.and_then(|f| f.get(0)) else {
+        return;
+    };
+    if file.size() > MAX_FILE_BYTES {
+        done(Err(format!(
+            "{} is larger than 16 MB; import a smaller file.",
+            file.name()
+        )));
+        return;
+    }
+    let name = file.name();
+    let promise = file.text();
+    leptos::task::spawn_local(async move {
+        let text = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_string());
+        done(text.map(|text| PickedFile { name, text }).ok_or_else(|| {
+            "The file could not be read; check that it is a text file and try again.".to_string()
+        }));
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn read_file(
+    _input: Option<&leptos::ev::Event>,
+    _drop: Option<&leptos::ev::DragEvent>,
+    _done: impl FnOnce(Result<PickedFile, String>) + 'static,
+) {
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,6 +77,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=pages::AdminUsersPage/>
                     <Route path=path!("/api") view=pages::ApiDocsPage/>
                     <Route path=path!("/models/:id") view=pages::EditorPage/>
+                    <Route path=path!("/models") view=pages::DashboardPage/>
+                    <Route path=path!("/models/:id/register") view=pages::RegisterPage/>
+                    <Route path=path!("/models/:id/versions") view=pages::VersionsPage/>
                 </Routes>
             </main>
         </Router>
@@ -115,6 +118,17 @@ mod tests {
             ("/audit", "Audit log", "Search"),
             ("/admin/users", "Accounts", "Loading…"),
             ("/api", "API reference", "Loading the API description…"),
+            ("/models", "Models", "Create model"),
+            (
+                "/models/00000000-0000-0000-0000-000000000000/register",
+                "Threat register",
+                "Loading the threats…",
+            ),
+            (
+                "/models/00000000-0000-0000-0000-000000000000/versions",
+                "Versions",
+                "Save version",
+            ),
         ];
         for (path, heading, control) in pages {
             let html = render(path);

@@ -43,6 +43,9 @@ pub struct ModelSummary {
     pub element_count: i32,
     pub updated_at: OffsetDateTime,
     pub deleted_at: Option<OffsetDateTime>,
+    /// The name of whoever made the latest accepted change (the creation at first); `None`
+    /// when that account is gone.
+    pub updated_by_name: Option<String>,
 }
 
 /// What a new model or a change carries besides the document.
@@ -183,16 +186,21 @@ pub async fn list_models(
     executor: impl PgExecutor<'_> + Copy,
     filter: &ModelFilter<'_>,
 ) -> Result<(Vec<ModelSummary>, i64), sqlx::Error> {
-    let conditions = "($1::uuid[] is null or team_id = any($1)) \
-         and ($2::uuid is null or team_id = $2) \
-         and ($3::text is null or strpos(lower(name), lower($3)) > 0) \
-         and case when $4 then deleted_at > now() - make_interval(days => $5) \
-                  else deleted_at is null end";
+    let conditions = "($1::uuid[] is null or m.team_id = any($1)) \
+         and ($2::uuid is null or m.team_id = $2) \
+         and ($3::text is null or strpos(lower(m.name), lower($3)) > 0) \
+         and case when $4 then m.deleted_at > now() - make_interval(days => $5) \
+                  else m.deleted_at is null end";
     let page_size = filter.page_size.clamp(1, 200);
     let offset = i64::from(filter.page.max(1) - 1) * i64::from(page_size);
+    // The latest change is the one at the model's revision (every accepted change is a row).
     let sql = format!(
-        "select model_id, team_id, name, revision, element_count, updated_at, deleted_at \
-         from models where {conditions} order by lower(name), model_id limit $6 offset $7"
+        "select m.model_id, m.team_id, m.name, m.revision, m.element_count, m.updated_at, \
+                m.deleted_at, u.name as updated_by_name \
+         from models m \
+         left join model_changes c on c.model_id = m.model_id and c.revision = m.revision \
+         left join users u on u.user_id = c.actor \
+         where {conditions} order by lower(m.name), m.model_id limit $6 offset $7"
     );
     let rows: Vec<ModelSummary> = sqlx::query_as(&sql)
         .bind(filter.teams)
@@ -204,15 +212,37 @@ pub async fn list_models(
         .bind(offset)
         .fetch_all(executor)
         .await?;
-    let total: i64 = sqlx::query_scalar(&format!("select count(*) from models where {conditions}"))
-        .bind(filter.teams)
-        .bind(filter.team)
-        .bind(filter.query)
-        .bind(filter.trash)
-        .bind(TRASH_DAYS as i32)
-        .fetch_one(executor)
-        .await?;
+    let total: i64 =
+        sqlx::query_scalar(&format!("select count(*) from models m where {conditions}"))
+            .bind(filter.teams)
+            .bind(filter.team)
+            .bind(filter.query)
+            .bind(filter.trash)
+            .bind(TRASH_DAYS as i32)
+            .fetch_one(executor)
+            .await?;
     Ok((rows, total))
+}
+
+/// The stored documents (without decisions) of these models, and their decisions as
+/// `(model, threat key, decision)`, for summaries that need the analysis of several models.
+pub async fn documents_with_decisions(
+    executor: impl PgExecutor<'_> + Copy,
+    models: &[Uuid],
+) -> Result<(Vec<(Uuid, Value)>, Vec<(Uuid, String, Value)>), sqlx::Error> {
+    let documents =
+        sqlx::query_as("select model_id, document from models where model_id = any($1)")
+            .bind(models)
+            .fetch_all(executor)
+            .await?;
+    let decisions = sqlx::query_as(
+        "select model_id, threat_key, decision from decisions where model_id = any($1) \
+         order by model_id, threat_key",
+    )
+    .bind(models)
+    .fetch_all(executor)
+    .await?;
+    Ok((documents, decisions))
 }
 
 /// Moves a live model to the trash; false when it is not live.
@@ -359,6 +389,10 @@ pub struct Version {
     pub content_hash: String,
     pub created_by: Option<Uuid>,
     pub created_at: OffsetDateTime,
+    /// The creator's name, filled in by [`list_versions`] only (`None` elsewhere, and when
+    /// the account is gone).
+    #[sqlx(default)]
+    pub created_by_name: Option<String>,
 }
 
 const VERSION_COLUMNS: &str = "version_id, model_id, name, model_revision, snapshot, \
@@ -403,16 +437,16 @@ pub async fn create_version(
         })
 }
 
-/// A model's versions, newest first (without their snapshots' contents being used).
+/// A model's versions, newest first, with their creators' names.
 pub async fn list_versions(
     executor: impl PgExecutor<'_>,
     model: Uuid,
 ) -> Result<Vec<Version>, sqlx::Error> {
-    let sql = format!(
-        "select {VERSION_COLUMNS} from model_versions where model_id = $1 \
-         order by created_at desc, version_id"
-    );
-    sqlx::query_as(&sql).bind(model).fetch_all(executor).await
+    let sql = "select v.version_id, v.model_id, v.name, v.model_revision, v.snapshot, \
+                      v.content_hash, v.created_by, v.created_at, u.name as created_by_name \
+               from model_versions v left join users u on u.user_id = v.created_by \
+               where v.model_id = $1 order by v.created_at desc, v.version_id";
+    sqlx::query_as(sql).bind(model).fetch_all(executor).await
 }
 
 /// One version of a model.

@@ -45,7 +45,7 @@ test("setup, sign-in, a team, an invitation accepted by sign-up, and a role chan
   await page.getByLabel("Name").fill(admin.name);
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Create administrator" }).click();
-  await expect(page).toHaveURL(/\/teams$/);
+  await expect(page).toHaveURL(/\/models$/);
   await signedInAs(page, admin.name);
   await expect(page.getByRole("link", { name: "Admin" })).toBeVisible();
 
@@ -57,10 +57,12 @@ test("setup, sign-in, a team, an invitation accepted by sign-up, and a role chan
   await page.getByLabel("E-mail address").fill(admin.email);
   await page.getByLabel("Password").fill(admin.password);
   await page.getByLabel("Password").press("Enter");
-  await expect(page).toHaveURL(/\/teams$/);
+  await expect(page).toHaveURL(/\/models$/);
   await signedInAs(page, admin.name);
 
   // A team; creating it leads to its page.
+  await page.getByRole("link", { name: "Teams", exact: true }).click();
+  await expect(page).toHaveURL(/\/teams$/);
   await waitForHydration(page);
   await page.getByLabel("Team name").fill("Payments");
   await page.getByRole("button", { name: "Create team" }).click();
@@ -97,9 +99,9 @@ test("setup, sign-in, a team, an invitation accepted by sign-up, and a role chan
   await invitee.getByLabel("Name").fill(member.name);
   await invitee.getByLabel("Password").fill(member.password);
   await invitee.getByRole("button", { name: "Create account" }).click();
-  await expect(invitee).toHaveURL(/\/teams$/);
+  await expect(invitee).toHaveURL(/\/models$/);
   await signedInAs(invitee, member.name);
-  await expect(invitee.getByRole("link", { name: "Payments" })).toBeVisible();
+  await expect(invitee.getByRole("heading", { name: "Payments" })).toBeVisible();
   await expect(invitee.getByRole("link", { name: "Admin" })).toHaveCount(0);
 
   // The owner sees the new member, changes the role, and sees the change after a reload.

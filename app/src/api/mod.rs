@@ -2,7 +2,7 @@
 //!
 //! [`Api`] keeps the session's CSRF token (fetched from `GET /auth/csrf` before the first
 //! unsafe request, replaced by the `csrf_token` that sign-in and sign-up return), sends it as
-//! `X-CSRF-Token` on every POST, PATCH and DELETE, and turns the API's error format into an
+//! `X-CSRF-Token` on every POST, PUT, PATCH and DELETE, and turns the API's error format into an
 //! [`ApiError`] whose `Display` is a sentence for people. The session cookie is `HttpOnly` and
 //! travels by itself (same origin).
 //!
@@ -166,9 +166,17 @@ fn decode<T: DeserializeOwned>(raw: RawResponse) -> Result<T, ApiError> {
 pub enum Method {
     Get,
     Post,
-    Patch,
     Put,
+    Patch,
     Delete,
+}
+
+/// A request body: its text and its `Content-Type` (read by the browser's transport only).
+#[derive(Clone)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+struct Body {
+    text: String,
+    content_type: &'static str,
 }
 
 #[cfg(feature = "hydrate")]
@@ -176,7 +184,7 @@ async fn transport(
     method: Method,
     path: &str,
     csrf: Option<&str>,
-    body: Option<String>,
+    body: Option<Body>,
 ) -> Result<RawResponse, ApiError> {
     use gloo_net::http::Request;
 
@@ -184,8 +192,8 @@ async fn transport(
     let mut builder = match method {
         Method::Get => Request::get(&url),
         Method::Post => Request::post(&url),
-        Method::Patch => Request::patch(&url),
         Method::Put => Request::put(&url),
+        Method::Patch => Request::patch(&url),
         Method::Delete => Request::delete(&url),
     }
     .header("Accept", "application/json")
@@ -197,8 +205,8 @@ async fn transport(
     }
     let request = match body {
         Some(body) => builder
-            .header("Content-Type", "application/json")
-            .body(body),
+            .header("Content-Type", body.content_type)
+            .body(body.text),
         None => builder.build(),
     }
     .map_err(|_| ApiError::network())?;
@@ -221,7 +229,7 @@ async fn transport(
     _method: Method,
     _path: &str,
     _csrf: Option<&str>,
-    _body: Option<String>,
+    _body: Option<Body>,
 ) -> Result<RawResponse, ApiError> {
     Err(ApiError::local(
         "browser_only",
@@ -291,12 +299,34 @@ impl Api {
         T: DeserializeOwned,
     {
         let body = match body {
-            Some(body) => Some(
-                serde_json::to_string(body)
+            Some(body) => Some(Body {
+                text: serde_json::to_string(body)
                     .map_err(|_| ApiError::local("unencodable", "this input could not be sent"))?,
-            ),
+                content_type: "application/json",
+            }),
             None => None,
         };
+        self.send_body(method, path, body).await
+    }
+
+    /// An unsafe request whose body is sent as it is (a file to import), with its type.
+    pub async fn send_raw<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &'static str,
+        text: String,
+    ) -> Result<T, ApiError> {
+        self.send_body(method, path, Some(Body { text, content_type }))
+            .await
+    }
+
+    async fn send_body<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Body>,
+    ) -> Result<T, ApiError> {
         let token = self.csrf_token().await?;
         let raw = transport(method, path, Some(&token), body.clone()).await?;
         if raw.status == 403 && raw.body.contains("\"csrf_failed\"") {
@@ -321,15 +351,6 @@ impl Api {
         self.send::<(), T>(Method::Post, path, None).await
     }
 
-    /// `PATCH` with a JSON body.
-    pub async fn patch<B, T>(&self, path: &str, body: &B) -> Result<T, ApiError>
-    where
-        B: Serialize + ?Sized,
-        T: DeserializeOwned,
-    {
-        self.send(Method::Patch, path, Some(body)).await
-    }
-
     /// `PUT` with a JSON body.
     pub async fn put<B, T>(&self, path: &str, body: &B) -> Result<T, ApiError>
     where
@@ -337,6 +358,15 @@ impl Api {
         T: DeserializeOwned,
     {
         self.send(Method::Put, path, Some(body)).await
+    }
+
+    /// `PATCH` with a JSON body.
+    pub async fn patch<B, T>(&self, path: &str, body: &B) -> Result<T, ApiError>
+    where
+        B: Serialize + ?Sized,
+        T: DeserializeOwned,
+    {
+        self.send(Method::Patch, path, Some(body)).await
     }
 
     /// `DELETE`, expecting 204.

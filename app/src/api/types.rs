@@ -2,6 +2,7 @@
 //! Ids stay strings (UUIDs) and times stay RFC 3339 strings: the pages only show and send them.
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// `UserView`: an account as the API shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -249,9 +250,125 @@ pub struct ResetLink {
     pub expires_at: String,
 }
 
-/// `GET /models/{id}`: a model with its decisions.
-#[derive(Clone, Debug, Deserialize)]
+/// Open threats per severity band.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct SeverityCounts {
+    pub low: usize,
+    pub medium: usize,
+    pub high: usize,
+    pub critical: usize,
+}
+
+/// A model in a list (`GET /models`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ModelSummary {
+    pub id: String,
+    pub team_id: String,
+    pub name: String,
+    pub revision: i64,
+    pub element_count: i32,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+    /// Who made the latest change; `None` when unknown.
+    #[serde(default)]
+    pub updated_by: Option<String>,
+    #[serde(default)]
+    pub open_by_severity: SeverityCounts,
+}
+
+/// A page of models.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ModelPage {
+    pub models: Vec<ModelSummary>,
+    pub total: i64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// `POST /models`: a new model, empty or from a template.
+#[derive(Serialize)]
+pub struct NewModel<'a> {
+    pub team_id: &'a str,
+    pub name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<&'a str>,
+}
+
+/// A whole model (`GET /models/{id}`); the document stays JSON: pages only look names up in it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ModelView {
+    pub id: String,
+    pub team_id: String,
+    pub name: String,
+    pub revision: i64,
+    #[serde(default)]
+    pub model: serde_json::Value,
+}
+
+/// The answer to an import: the new model and what could not be kept as it was.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Imported {
+    pub id: String,
+    pub name: String,
+    pub revision: i64,
+    pub warnings: Vec<String>,
+}
+
+/// `GET /models/{id}/threats`: the engine's report with the decisions applied.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ThreatsView {
+    pub revision: i64,
+    pub report: analysis::Report,
+    #[serde(default)]
+    pub orphaned_decisions: Vec<String>,
+}
+
+/// A saved version of a model (`GET /models/{id}/versions`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct VersionView {
+    pub id: String,
+    pub name: String,
+    pub model_revision: i64,
+    pub content_hash: String,
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub created_by_name: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Serialize)]
+pub struct NewVersion<'a> {
+    pub name: &'a str,
+}
+
+/// Element and flow names by id, read from a model's JSON (`elements[].name`; a flow without
+/// a name is shown as `source → target`).
+pub fn element_names(model: &serde_json::Value) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let text = |v: &serde_json::Value, key: &str| v[key].as_str().unwrap_or_default().to_string();
+    for element in model["elements"].as_array().into_iter().flatten() {
+        let (id, name) = (text(element, "id"), text(element, "name"));
+        let name = if name.is_empty() { id.clone() } else { name };
+        out.insert(id, name);
+    }
+    for flow in model["flows"].as_array().into_iter().flatten() {
+        let id = text(flow, "id");
+        let mut name = text(flow, "name");
+        if name.is_empty() {
+            let end = |key: &str| {
+                let id = text(flow, key);
+                out.get(&id).cloned().unwrap_or(id)
+            };
+            name = format!("{} → {}", end("source"), end("target"));
+        }
+        out.insert(id, name);
+    }
+    out
+}
+
+/// `GET /models/{id}` read as the engine's types, for the editor's working copy.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ModelDocument {
     pub id: String,
     pub team_id: String,
     pub name: String,

@@ -67,6 +67,7 @@ pub fn TopBar() -> impl IntoView {
     let member_links = move || {
         session.user().map(|user| {
             view! {
+                <A href="/models">"Models"</A>
                 <A href="/teams">"Teams"</A>
                 <A href="/account">"Account"</A>
                 <A href="/audit">"Audit"</A>

@@ -60,7 +60,7 @@ pub fn SetupPage() -> impl IntoView {
         Some(Ok(signed)) => {
             api.set_csrf(signed.csrf_token);
             session.viewer.set(Viewer::SignedIn(signed.user));
-            navigate("/teams", Default::default());
+            navigate("/models", Default::default());
         }
         Some(Err(err)) => error.set(Some(err)),
         None => {}

@@ -1,6 +1,6 @@
 //! `/signin`: e-mail and password. Every failure reads the same (the API never says why); a
 //! 429 says how long to wait and keeps the button disabled that long. Afterwards the person goes
-//! back to the page that sent them (`#next=`, local paths only) or to their teams.
+//! back to the page that sent them (`#next=`, local paths only) or to their models.
 
 use crate::api::{use_api, use_session, ApiError, Credentials, SignedIn, Viewer};
 use crate::browser::{local_path, signup_href};
@@ -45,7 +45,7 @@ pub fn SignInPage() -> impl IntoView {
             let to = next
                 .get_untracked()
                 .and_then(|n| local_path(&n))
-                .unwrap_or_else(|| "/teams".to_string());
+                .unwrap_or_else(|| "/models".to_string());
             navigate(&to, Default::default());
         }
         Some(Err(err)) => {

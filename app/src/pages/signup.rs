@@ -111,7 +111,7 @@ pub fn SignUpPage() -> impl IntoView {
             let to = next
                 .get_untracked()
                 .and_then(|n| local_path(&n))
-                .unwrap_or_else(|| "/teams".to_string());
+                .unwrap_or_else(|| "/models".to_string());
             navigate(&to, Default::default());
         }
         Some(Err(err)) => error.set(Some(err)),

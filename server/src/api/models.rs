@@ -66,6 +66,65 @@ struct ModelSummaryView {
     updated_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
     deleted_at: Option<OffsetDateTime>,
+    /// The display name of whoever made the latest change (or created the model); null
+    /// when unknown (the account is gone).
+    updated_by: Option<String>,
+    /// Open threats by severity, as the engine finds them with the model's decisions.
+    open_by_severity: SeverityCounts,
+}
+
+/// Counts per severity band.
+#[derive(Serialize, ToSchema, Default, Debug, Clone, Copy, PartialEq, Eq)]
+struct SeverityCounts {
+    low: usize,
+    medium: usize,
+    high: usize,
+    critical: usize,
+}
+
+impl From<[usize; 4]> for SeverityCounts {
+    fn from([low, medium, high, critical]: [usize; 4]) -> Self {
+        SeverityCounts {
+            low,
+            medium,
+            high,
+            critical,
+        }
+    }
+}
+
+/// Open threats by severity for each of these models: their stored documents analysed with
+/// their decisions merged in (on the blocking pool: a page holds up to 50 models).
+async fn open_counts(
+    state: &AppState,
+    models: &[Uuid],
+) -> Result<BTreeMap<Uuid, SeverityCounts>, ApiError> {
+    if models.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let (documents, decisions) = db::models::documents_with_decisions(&state.pool, models).await?;
+    tokio::task::spawn_blocking(move || {
+        let mut full: BTreeMap<Uuid, ThreatModel> = BTreeMap::new();
+        for (id, document) in documents {
+            full.insert(id, document_model(&document)?);
+        }
+        for (id, key, decision) in decisions {
+            if let (Some(model), Ok(decision)) =
+                (full.get_mut(&id), serde_json::from_value(decision))
+            {
+                model.decisions.insert(key, decision);
+            }
+        }
+        Ok(full
+            .into_iter()
+            .map(|(id, model)| {
+                let report = analysis::analyze(&model, &analysis::Options::default());
+                (id, SeverityCounts::from(report.open_by_severity()))
+            })
+            .collect())
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
 #[derive(Serialize, ToSchema)]
@@ -240,7 +299,8 @@ struct ListQuery {
 
 const PAGE_SIZE: u32 = 50;
 
-/// The models the caller can see, by name; `trash=true` lists a team's trash (owners).
+/// The models the caller can see, by name, each with who changed it last and its open
+/// threats by severity; `trash=true` lists a team's trash (owners).
 #[utoipa::path(get, path = "/models", tag = "models", params(ListQuery),
     responses((status = 200, body = ModelPage), (status = 401), (status = 404)))]
 async fn list_models(
@@ -295,10 +355,13 @@ async fn list_models(
         },
     )
     .await?;
+    let ids: Vec<Uuid> = models.iter().map(|m| m.model_id).collect();
+    let counts = open_counts(&state, &ids).await?;
     Ok(Json(ModelPage {
         models: models
             .into_iter()
             .map(|m| ModelSummaryView {
+                open_by_severity: counts.get(&m.model_id).copied().unwrap_or_default(),
                 id: m.model_id,
                 team_id: m.team_id,
                 name: m.name,
@@ -306,6 +369,7 @@ async fn list_models(
                 element_count: m.element_count,
                 updated_at: m.updated_at,
                 deleted_at: m.deleted_at,
+                updated_by: m.updated_by_name,
             })
             .collect(),
         total,
@@ -320,9 +384,38 @@ struct NewModel {
     team_id: Uuid,
     name: String,
     /// A `rampart/1` model to start from (see the `ThreatModel` schema); an empty model when
-    /// absent. Its decisions, if any, become the model's decisions.
+    /// absent. Its decisions, if any, become the model's decisions. Not with `template`.
     #[schema(value_type = Option<Object>)]
     model: Option<Value>,
+    /// A starter model to begin from instead of an empty one. Not with `model`.
+    #[schema(value_type = Option<Template>)]
+    template: Option<String>,
+}
+
+/// The starter models `POST /models` can begin from.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // Only describes the values of `NewModel::template` in the OpenAPI document.
+enum Template {
+    /// The reference architecture of DESIGN.md: a Kubernetes service in workload VPCs
+    /// behind a transit VPC, with its defences.
+    Reference,
+}
+
+/// The model a template names: 422 naming `template` for an unknown one.
+fn template_model(name: &str) -> Result<ThreatModel, ApiError> {
+    match name {
+        "reference" => {
+            // The reference file has no diagram geometry: place its elements.
+            let mut model = analysis::reference_model();
+            analysis::layout::fill_missing(&mut model);
+            Ok(model)
+        }
+        _ => Err(ApiError::invalid_field(
+            "template",
+            format!("no template named {name:?}; the templates are: reference"),
+        )),
+    }
 }
 
 pub(crate) fn valid_model_name(name: &str) -> Result<&str, ApiError> {
@@ -383,7 +476,8 @@ pub(crate) async fn store_new_model(
     Ok(created)
 }
 
-/// Creates a model in a team (editors and owners): 201 and the model at revision 1.
+/// Creates a model in a team (editors and owners), empty, from a `rampart/1` model or from
+/// a template (`"template": "reference"`): 201 and the model at revision 1.
 #[utoipa::path(post, path = "/models", tag = "models", request_body = NewModel,
     responses((status = 201, body = ModelView), (status = 401), (status = 403), (status = 404), (status = 422)))]
 async fn create_model(
@@ -400,9 +494,16 @@ async fn create_model(
     )
     .await?;
     let name = valid_model_name(&body.name)?;
-    let mut model = match &body.model {
-        Some(value) => parse_model(value, "model")?,
-        None => ThreatModel::new(name),
+    let mut model = match (&body.model, body.template.as_deref()) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid_field(
+                "template",
+                "give a model or a template to start from, not both",
+            ))
+        }
+        (Some(value), None) => parse_model(value, "model")?,
+        (None, Some(template)) => template_model(template)?,
+        (None, None) => ThreatModel::new(name),
     };
     model.name = name.to_owned();
     let created =
@@ -922,6 +1023,9 @@ struct VersionView {
     /// SHA-256 of the snapshot's canonical serialisation.
     content_hash: String,
     created_by: Option<Uuid>,
+    /// The creator's display name, in lists (null when the account is gone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_by_name: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     /// The snapshot (decisions included); only when one version is asked for.
@@ -937,6 +1041,7 @@ fn version_view(version: db::models::Version, with_model: bool) -> VersionView {
         model_revision: version.model_revision,
         content_hash: version.content_hash,
         created_by: version.created_by,
+        created_by_name: version.created_by_name,
         created_at: version.created_at,
         model: with_model.then_some(version.snapshot),
     }
@@ -1021,6 +1126,10 @@ async fn create_version(
     event.details["content_hash"] = json!(hash);
     append_audit_event(&mut tx, &event).await?;
     tx.commit().await?;
+    let version = db::models::Version {
+        created_by_name: Some(principal.user.name.clone()),
+        ..version
+    };
     Ok((StatusCode::CREATED, Json(version_view(version, false))))
 }
 

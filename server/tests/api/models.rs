@@ -718,6 +718,222 @@ async fn an_api_token_automates_models(pool: PgPool) {
     assert_eq!(send(s.state.clone(), request).await.status(), 200);
 }
 
+#[sqlx::test(migrator = "db::MIGRATOR")]
+async fn the_list_says_who_changed_a_model_last_and_counts_its_open_threats(pool: PgPool) {
+    let s = setup(&pool).await;
+    let list_uri = format!("/api/v1/models?team_id={}", s.team);
+    let (status, list, _) = call(&s.state, "GET", &list_uri, json!(null), &s.editor, None).await;
+    assert_eq!(status, 200, "{list}");
+    let summary = &list["models"][0];
+    assert_eq!(summary["updated_by"], "Test Person");
+    // The counts are the engine's, on the stored model with its decisions.
+    let (model, _) = get_model(&s).await;
+    let full: analysis::ThreatModel = serde_json::from_value(model["model"].clone()).unwrap();
+    let [low, medium, high, critical] =
+        analysis::analyze(&full, &analysis::Options::default()).open_by_severity();
+    assert_eq!(
+        summary["open_by_severity"],
+        json!({ "low": low, "medium": medium, "high": high, "critical": critical })
+    );
+    assert!(
+        low + medium + high + critical > 0,
+        "the reference has open threats"
+    );
+
+    // A decision closes a threat: the counts follow, though the revision does not move.
+    let (_, threats, _) = call(
+        &s.state,
+        "GET",
+        &format!("/api/v1/models/{}/threats", s.model),
+        json!(null),
+        &s.editor,
+        None,
+    )
+    .await;
+    let open = threats["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["status"] == "open")
+        .expect("an open threat");
+    let key = open["key"].as_str().unwrap();
+    let severity = open["severity"].as_str().unwrap();
+    let before = summary["open_by_severity"][severity].as_u64().unwrap();
+    let (status, _, _) = call(
+        &s.state,
+        "PUT",
+        &format!("/api/v1/models/{}/decisions/{key}", s.model),
+        json!({ "decision": { "status": "mitigated" } }),
+        &s.editor,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, list, _) = call(&s.state, "GET", &list_uri, json!(null), &s.editor, None).await;
+    assert_eq!(list["models"][0]["open_by_severity"][severity], before - 1);
+
+    // Someone else's change (straight through `db`) makes them the one who changed it last.
+    let other = create_user(&pool, "second@example.com", PASSWORD, false).await;
+    sqlx::query("update users set name = 'Second Editor' where user_id = $1")
+        .bind(other.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    let model_id: uuid::Uuid = s.model.parse().unwrap();
+    let stored = db::models::lock_model(&mut tx, model_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let document = stored.document;
+    db::models::commit_change(
+        &mut tx,
+        model_id,
+        1,
+        &document,
+        stored.element_count,
+        None,
+        &db::models::Change {
+            kind: "replace",
+            payload: &document,
+            summary: "the same again",
+            actor: other.id,
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (_, list, _) = call(&s.state, "GET", &list_uri, json!(null), &s.editor, None).await;
+    assert_eq!(list["models"][0]["updated_by"], "Second Editor");
+    assert_eq!(list["models"][0]["revision"], 2);
+
+    // The trash lists the same fields.
+    call(
+        &s.state,
+        "DELETE",
+        &format!("/api/v1/models/{}", s.model),
+        json!(null),
+        &s.editor,
+        None,
+    )
+    .await;
+    let (_, trash, _) = call(
+        &s.state,
+        "GET",
+        &format!("{list_uri}&trash=true"),
+        json!(null),
+        &s.editor,
+        None,
+    )
+    .await;
+    assert_eq!(trash["models"][0]["updated_by"], "Second Editor");
+    assert!(trash["models"][0]["deleted_at"].is_string());
+}
+
+#[sqlx::test(migrator = "db::MIGRATOR")]
+async fn a_model_can_start_from_the_reference_template(pool: PgPool) {
+    let s = setup(&pool).await;
+    let (status, created, etag) = call(
+        &s.state,
+        "POST",
+        "/api/v1/models",
+        json!({ "team_id": s.team, "name": "From the template", "template": "reference" }),
+        &s.editor,
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(etag.as_deref(), Some("\"1\""));
+    assert_eq!(created["name"], "From the template");
+    let reference = analysis::reference_model();
+    assert_eq!(
+        created["model"]["elements"].as_array().unwrap().len(),
+        reference.elements.len()
+    );
+    assert_eq!(
+        created["model"]["flows"].as_array().unwrap().len(),
+        reference.flows.len()
+    );
+    // The reference has no diagram geometry; the template is laid out for the editor.
+    assert!(
+        created["model"]["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["geometry"].is_object()),
+        "{created}"
+    );
+    // The template's decisions come along as the model's decisions.
+    let (_, decisions, _) = call(
+        &s.state,
+        "GET",
+        &format!(
+            "/api/v1/models/{}/decisions",
+            created["id"].as_str().unwrap()
+        ),
+        json!(null),
+        &s.editor,
+        None,
+    )
+    .await;
+    assert_eq!(
+        decisions.as_array().unwrap().len(),
+        reference.decisions.len()
+    );
+
+    for body in [
+        json!({ "team_id": s.team, "name": "Both", "template": "reference", "model": { "name": "x" } }),
+        json!({ "team_id": s.team, "name": "Unknown", "template": "mainframe" }),
+    ] {
+        let (status, error, _) =
+            call(&s.state, "POST", "/api/v1/models", body, &s.editor, None).await;
+        assert_eq!(status, 422, "{error}");
+        assert_eq!(error["error"]["details"]["field"], "template", "{error}");
+    }
+    let (_, list, _) = call(
+        &s.state,
+        "GET",
+        &format!("/api/v1/models?team_id={}", s.team),
+        json!(null),
+        &s.editor,
+        None,
+    )
+    .await;
+    assert_eq!(
+        list["total"], 2,
+        "nothing was stored for the refused requests"
+    );
+
+    let document = server::api::openapi();
+    let new_model = &document["components"]["schemas"]["NewModel"]["properties"];
+    assert!(new_model["template"].is_object(), "{new_model}");
+    assert_eq!(
+        document["components"]["schemas"]["Template"]["enum"],
+        json!(["reference"])
+    );
+}
+
+#[sqlx::test(migrator = "db::MIGRATOR")]
+async fn versions_are_listed_with_their_creators_names(pool: PgPool) {
+    let s = setup(&pool).await;
+    let versions = format!("/api/v1/models/{}/versions", s.model);
+    let (status, created, _) = call(
+        &s.state,
+        "POST",
+        &versions,
+        json!({ "name": "v1" }),
+        &s.editor,
+        None,
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(created["created_by_name"], "Test Person");
+    let (_, list, _) = call(&s.state, "GET", &versions, json!(null), &s.editor, None).await;
+    assert_eq!(list[0]["created_by_name"], "Test Person");
+    assert!(list[0].get("model").is_none(), "lists carry no snapshots");
+}
+
 #[test]
 fn the_openapi_document_describes_operations_and_models() {
     let document = server::api::openapi();

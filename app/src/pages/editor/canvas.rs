@@ -560,6 +560,7 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
             </g>
         </svg>
     }
+    .into_any()
 }
 
 /// Severity badges per element or flow id.
@@ -908,6 +909,7 @@ fn FlowLine(id: String) -> impl IntoView {
             <text class="flow-label" x=lx y=ly text-anchor="middle">{text}</text>
         </g>
     }
+    .into_any()
 }
 
 /// Defence-in-depth paths thinner than required, drawn through their hops when asked.
@@ -952,6 +954,7 @@ fn ThinPaths(report: Memo<Report>) -> impl IntoView {
             }}
         </g>
     }
+    .into_any()
 }
 
 /// The rubber band and the flow being drawn.

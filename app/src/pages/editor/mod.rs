@@ -13,6 +13,7 @@ mod panels;
 pub mod state;
 mod threats;
 
+use crate::components::VersionsPanel;
 use crate::hooks::{use_hydrated, use_signin_redirect};
 #[cfg(feature = "hydrate")]
 use analysis::model::{DataFlow, Element};
@@ -105,6 +106,7 @@ pub fn EditorPage() -> impl IntoView {
             {body}
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -128,6 +130,7 @@ fn Workbench(
             </button>
         }
     };
+    let revision = Signal::derive(move || ed.revision.get());
     view! {
         <Toolbar/>
         <Notice/>
@@ -147,7 +150,7 @@ fn Workbench(
                     {move || match tab.get() {
                         Tab::Properties => view! { <Properties/> }.into_any(),
                         Tab::Threats => view! { <ThreatsPanel report=report/> }.into_any(),
-                        Tab::Versions => view! { <p><a href=format!("/models/{model_id}/versions")>"Versions"</a></p> }.into_any(),
+                        Tab::Versions => view! { <VersionsPanel model_id=model_id.clone() revision=revision/> }.into_any(),
                     }}
                 </div>
             </aside>
@@ -205,6 +208,7 @@ fn Toolbar() -> impl IntoView {
             <a class="button secondary small" href=format!("/models/{id}/register")>"Register"</a>
         </div>
     }
+    .into_any()
 }
 
 /// A message about a conflict or a refused edit, until dismissed.
@@ -272,6 +276,7 @@ fn Overview() -> impl IntoView {
             }}
         </svg>
     }
+    .into_any()
 }
 
 /// The editor's keys, on the window while the page is open.

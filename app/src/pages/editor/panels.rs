@@ -66,6 +66,7 @@ pub fn Palette(hydrated: ReadSignal<bool>) -> impl IntoView {
             {groups}
         </nav>
     }
+    .into_any()
 }
 
 #[cfg(feature = "hydrate")]
@@ -355,6 +356,7 @@ fn ElementForm(id: String) -> impl IntoView {
             <DeleteButton target=id.clone()/>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -385,6 +387,7 @@ fn FlowForm(id: String) -> impl IntoView {
             <DeleteButton target=id.clone()/>
         </form>
     }
+    .into_any()
 }
 
 fn field_id(target: &str, property: &str) -> String {
@@ -494,6 +497,7 @@ fn PortField(target: String) -> impl IntoView {
             <p class="field-error" id=format!("{id}-error") role="status">{move || parsed().err()}</p>
         </div>
     }
+    .into_any()
 }
 
 /// A property of the kind (or a flow's enumerations): a checkbox, a select, a reference or
@@ -727,6 +731,7 @@ fn ScopeField(target: String) -> impl IntoView {
             </div>
         </Show>
     }
+    .into_any()
 }
 
 #[component]
@@ -736,6 +741,7 @@ fn DeleteButton(target: String) -> impl IntoView {
     view! {
         <button type="button" class="danger" on:click=on_click>"Delete"</button>
     }
+    .into_any()
 }
 
 /// Deletes elements and flows (flows first; a deleted boundary's children move up).

@@ -6,7 +6,7 @@
 //! one (those that no longer apply are dropped), and the person is told. Nothing is ever sent
 //! without a base revision, so nothing is overwritten silently.
 
-use crate::api::{Api, ApiError, DecisionChange, ModelView, OperationBatch, Revised};
+use crate::api::{Api, ApiError, DecisionChange, ModelDocument, OperationBatch, Revised};
 use analysis::model::Decision;
 use analysis::ops::between;
 use analysis::{apply, Operation, ThreatModel};
@@ -91,7 +91,7 @@ impl Editor {
     /// Loads the model. Elements without diagram geometry are placed and the placement saved.
     pub fn load(self) {
         spawn_local(async move {
-            match self.api.get::<ModelView>(&self.path("")).await {
+            match self.api.get::<ModelDocument>(&self.path("")).await {
                 Ok(view) => {
                     let mut model = view.model;
                     let missing = model.elements.iter().any(|e| e.geometry.is_none());
@@ -264,7 +264,7 @@ impl Editor {
             self.pending.update_value(|p| all.append(p));
             all
         };
-        match self.api.get::<ModelView>(&self.path("")).await {
+        match self.api.get::<ModelDocument>(&self.path("")).await {
             Ok(view) => {
                 let mut model = view.model;
                 let (mut kept, mut dropped) = (Vec::new(), 0usize);
@@ -318,7 +318,7 @@ impl Editor {
     }
 
     async fn reload_after_refusal(self) {
-        if let Ok(view) = self.api.get::<ModelView>(&self.path("")).await {
+        if let Ok(view) = self.api.get::<ModelDocument>(&self.path("")).await {
             self.model.set(view.model);
             self.revision.set(view.revision);
             self.undo.update_value(Vec::clear);

@@ -165,6 +165,7 @@ pub fn ThreatsPanel(report: Memo<Report>) -> impl IntoView {
             <NewThreat/>
         </section>
     }
+    .into_any()
 }
 
 #[derive(Clone, PartialEq)]
@@ -202,6 +203,7 @@ fn ThreatRow(row: Row) -> impl IntoView {
             </button>
         </li>
     }
+    .into_any()
 }
 
 /// Five DREAD sliders bound to `values`.
@@ -447,6 +449,7 @@ fn DecisionForm(finding: Finding) -> impl IntoView {
             })}
         </section>
     }
+    .into_any()
 }
 
 /// Switches a rule off for the whole model, with a justification.
@@ -479,6 +482,7 @@ fn Suppress(rule: String) -> impl IntoView {
             </form>
         </details>
     }
+    .into_any()
 }
 
 /// A person's own threat on an element or flow.
@@ -599,4 +603,5 @@ fn NewThreat() -> impl IntoView {
             </form>
         </details>
     }
+    .into_any()
 }
