@@ -86,6 +86,7 @@ pub fn TopBar() -> impl IntoView {
                     {member_links}
                     <A href="/api">"API"</A>
                 </nav>
+                <ThemeToggle/>
                 {user_part}
                 <span class="topbar-error" role="alert">
                     {move || error.get().unwrap_or_default()}
@@ -94,4 +95,83 @@ pub fn TopBar() -> impl IntoView {
         </header>
     }
     .into_any()
+}
+
+/// Light or dark, remembered in this browser (`localStorage`); until chosen, the system's
+/// preference decides (the stylesheet's `prefers-color-scheme`).
+#[component]
+fn ThemeToggle() -> impl IntoView {
+    let dark = RwSignal::new(None::<bool>);
+    Effect::new(move |_| dark.set(Some(theme::current_is_dark())));
+    let toggle = move |_| {
+        let next = !dark.get_untracked().unwrap_or(false);
+        theme::apply(next, true);
+        dark.set(Some(next));
+    };
+    view! {
+        <button
+            type="button"
+            class="topbar-action theme-toggle"
+            aria-label=move || if dark.get() == Some(true) { "Switch to the light theme" } else { "Switch to the dark theme" }
+            aria-pressed=move || (dark.get() == Some(true)).to_string()
+            disabled=move || dark.get().is_none()
+            on:click=toggle
+        >
+            {move || if dark.get() == Some(true) { "☀" } else { "☾" }}
+        </button>
+    }
+    .into_any()
+}
+
+#[cfg(feature = "hydrate")]
+mod theme {
+    const KEY: &str = "rampart-theme";
+
+    fn root() -> Option<web_sys::Element> {
+        web_sys::window()?.document()?.document_element()
+    }
+
+    /// Applies the stored choice (if any) and says whether the page is dark now.
+    pub fn current_is_dark() -> bool {
+        let window = web_sys::window();
+        let stored = window
+            .as_ref()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(KEY).ok().flatten());
+        match stored.as_deref() {
+            Some("dark") => {
+                apply(true, false);
+                true
+            }
+            Some("light") => {
+                apply(false, false);
+                false
+            }
+            _ => window
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .is_some_and(|m| m.matches()),
+        }
+    }
+
+    pub fn apply(dark: bool, remember: bool) {
+        let value = if dark { "dark" } else { "light" };
+        if let Some(root) = root() {
+            let _ = root.set_attribute("data-theme", value);
+        }
+        if remember {
+            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+            {
+                let _ = storage.set_item(KEY, value);
+            }
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod theme {
+    pub fn current_is_dark() -> bool {
+        false
+    }
+
+    pub fn apply(_dark: bool, _remember: bool) {}
 }

@@ -266,21 +266,23 @@ fn set_dread(values: &[RwSignal<u8>; 5], d: Dread) {
 #[component]
 fn ThreatDetails(report: Memo<Report>) -> impl IntoView {
     let ed = expect_context::<Editor>();
-    let finding = Memo::new(move |_| {
-        let key = ed.threat.get()?;
-        report.with(|r| r.finding(&key).cloned())
-    });
+    // The form is rebuilt when another threat is chosen, not when this one's decision or score
+    // changes (which would wipe what is being typed and the saved message).
+    let key = Memo::new(move |_| ed.threat.get());
     move || {
-        match finding.get() {
-        None => view! {
-            <section class="details">
-                <p class="empty">"This threat no longer appears (its element or flow changed)."</p>
-                <button type="button" class="secondary" on:click=move |_| ed.threat.set(None)>"Close"</button>
-            </section>
+        let finding = key
+            .get()
+            .and_then(|k| report.with_untracked(|r| r.finding(&k).cloned()));
+        match finding {
+            None => view! {
+                <section class="details">
+                    <p class="empty">"This threat no longer appears (its element or flow changed)."</p>
+                    <button type="button" class="secondary" on:click=move |_| ed.threat.set(None)>"Close"</button>
+                </section>
+            }
+            .into_any(),
+            Some(f) => view! { <DecisionForm finding=f/> }.into_any(),
         }
-        .into_any(),
-        Some(f) => view! { <DecisionForm finding=f/> }.into_any(),
-    }
     }
 }
 

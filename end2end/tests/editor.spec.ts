@@ -1,0 +1,225 @@
+// Issue 7's editor journeys in the browser: a model from the template; a namespace dragged into
+// the cluster and a workload into it; the namespace's missing-policy threat appearing and
+// going away with default deny; a flow drawn across a boundary without TLS and its threat; a
+// threat scored and accepted; a threat of one's own; everything still there after a reload;
+// a move undone and redone; and two browsers editing at once without losing an edit.
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { signUpWithTeam, waitForHydration, watchForErrors, watchForPolicyViolations } from "../support";
+
+async function centre(locator: Locator): Promise<{ x: number; y: number }> {
+  const box = await locator.boundingBox();
+  expect(box, "the element is on screen").not.toBeNull();
+  return { x: box!.x + box!.width / 2, y: box!.y + box!.height / 2 };
+}
+
+// A point inside `outer` that no box drawn inside it covers (a free spot to drop onto).
+async function freeSpotIn(page: Page, outerId: string): Promise<{ x: number; y: number }> {
+  return page.evaluate((id) => {
+    const outer = document.querySelector(`[data-element-id="${id}"] .frame`)!.getBoundingClientRect();
+    const boxes = [...document.querySelectorAll("[data-element-id]")]
+      .filter((g) => g.getAttribute("data-element-id") !== id)
+      .map((g) => (g.querySelector(".frame, .box") as Element).getBoundingClientRect())
+      .filter((r) => r.left >= outer.left - 1 && r.top >= outer.top - 1 && r.right <= outer.right + 1 && r.bottom <= outer.bottom + 1);
+    for (let y = outer.bottom - 12; y > outer.top + 30; y -= 8) {
+      for (let x = outer.right - 12; x > outer.left + 12; x -= 8) {
+        if (!boxes.some((r) => x >= r.left - 14 && x <= r.right + 14 && y >= r.top - 14 && y <= r.bottom + 14)) {
+          return { x, y };
+        }
+      }
+    }
+    throw new Error(`no free spot inside ${id}`);
+  }, outerId);
+}
+
+async function dropFromPalette(page: Page, label: string, at: { x: number; y: number }): Promise<void> {
+  const canvas = page.getByTestId("canvas");
+  const box = (await canvas.boundingBox())!;
+  await page
+    .getByRole("button", { name: label, exact: true })
+    .dragTo(canvas, { targetPosition: { x: at.x - box.x, y: at.y - box.y } });
+}
+
+async function saved(page: Page): Promise<void> {
+  await expect(page.getByTestId("save-state")).toHaveText("All changes saved");
+}
+
+async function threatsTab(page: Page): Promise<void> {
+  await page.getByRole("tab", { name: "Threats" }).click();
+}
+
+test("draw, see threats, decide, reload, undo and redo", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const problems = watchForErrors(page);
+  const violations = await watchForPolicyViolations(page);
+  await page.goto("/");
+  await signUpWithTeam(page, "drawer");
+
+  // A model from the reference template, through the dashboard.
+  await page.goto("/models");
+  await waitForHydration(page);
+  await page.locator("#new-model-name").fill("Payments platform");
+  await page.getByLabel("Reference architecture").check();
+  await page.getByRole("button", { name: "Create model" }).click();
+  await expect(page).toHaveURL(/\/models\/[0-9a-f-]{36}$/);
+  await waitForHydration(page);
+  await expect(page.locator(".toolbar .model-name")).toHaveText("Payments platform");
+  await saved(page);
+
+  // A namespace dropped into the cluster, then a workload into the namespace.
+  const cluster = page.locator("g.k-kubernetes_cluster").first();
+  const clusterId = (await cluster.getAttribute("data-element-id"))!;
+  await dropFromPalette(page, "Namespace", await freeSpotIn(page, clusterId));
+  const namespace = page.locator('[data-element-id="namespace-1"]');
+  await expect(namespace).toBeVisible();
+  await dropFromPalette(page, "Workload", await centre(namespace.locator(".frame")));
+  const workload = page.locator('[data-element-id="workload-1"]');
+  await expect(workload).toBeVisible();
+  await saved(page);
+
+  // The new namespace has no default-deny policy: its threat is listed.
+  const nsThreat = page.locator('[data-threat-key="k8s.namespace-without-default-deny:namespace-1"]');
+  await threatsTab(page);
+  await expect(nsThreat).toBeVisible();
+  // The workload landed inside the namespace, so the "outside a namespace" rule is quiet.
+  await expect(page.locator('[data-threat-key="k8s.workload-outside-namespace:workload-1"]')).toHaveCount(0);
+
+  // Default deny makes it go.
+  await namespace.locator(".title").click();
+  await page.getByLabel("Network policy").selectOption("default_deny");
+  await threatsTab(page);
+  await expect(nsThreat).toHaveCount(0);
+  await saved(page);
+
+  // A flow from the internet to the workload: it crosses boundaries without TLS.
+  const internet = page.locator("g.k-internet").first();
+  await internet.hover();
+  const handle = await centre(internet.locator(".handle"));
+  const target = await centre(workload.locator(".box"));
+  await page.mouse.move(handle.x, handle.y);
+  await page.mouse.down();
+  await page.mouse.move((handle.x + target.x) / 2, (handle.y + target.y) / 2, { steps: 4 });
+  await page.mouse.move(target.x, target.y, { steps: 4 });
+  await page.mouse.up();
+  await expect(page.locator('[data-flow-id="flow-1"]')).toBeVisible();
+  await expect(page.getByLabel("Encryption")).toHaveValue("none");
+  await threatsTab(page);
+  const tlsThreat = page.locator('[data-threat-key="flow.boundary-crossing-without-tls:flow-1"]');
+  await expect(tlsThreat).toBeVisible();
+
+  // Score it with DREAD and accept it with a justification.
+  await tlsThreat.click();
+  const details = page.getByTestId("threat-details");
+  await expect(details).toContainText("Flow crosses a trust boundary unencrypted");
+  await details.getByLabel("Override the score").check();
+  await details.getByLabel("Damage").fill("3");
+  await details.getByLabel("Exploitability").fill("2");
+  await details.getByLabel("Status").selectOption("accepted");
+  await details.getByRole("button", { name: "Save decision" }).click();
+  await expect(details.getByText("A threat marked accepted needs a justification.")).toBeVisible();
+  await details.getByLabel("Justification (required)").fill("Terminated by the WAF in front; demo traffic only.");
+  await details.getByLabel("Owner").fill("Platform team");
+  await details.getByRole("button", { name: "Save decision" }).click();
+  await expect(details.getByText("Decision saved.")).toBeVisible();
+  await expect(tlsThreat).toContainText("Accepted");
+
+  // A threat of one's own on the workload.
+  await page.getByText("Add a threat of your own").click();
+  await page.getByLabel("About").selectOption("workload-1");
+  await page.getByLabel("Title").fill("Secrets mounted as environment variables");
+  await page.getByLabel("STRIDE category").selectOption("information_disclosure");
+  await page.getByRole("button", { name: "Add threat" }).click();
+  const own = page.locator('[data-threat-key="user:threat-1"]');
+  await expect(own).toContainText("Secrets mounted as environment variables");
+  await saved(page);
+
+  // Everything is still there after a reload.
+  await page.reload();
+  await waitForHydration(page);
+  await expect(namespace).toBeVisible();
+  await expect(workload).toBeVisible();
+  await expect(page.locator('[data-flow-id="flow-1"]')).toBeVisible();
+  await threatsTab(page);
+  await expect(tlsThreat).toContainText("Accepted");
+  await expect(own).toBeVisible();
+  await expect(nsThreat).toHaveCount(0);
+
+  // Undo and redo a move made with the mouse.
+  const before = await workload.getAttribute("transform");
+  const from = await centre(workload.locator(".name"));
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 40, from.y + 30, { steps: 5 });
+  await page.mouse.up();
+  await expect(workload).not.toHaveAttribute("transform", before!);
+  const moved = await workload.getAttribute("transform");
+  await page.getByTestId("canvas").focus();
+  await page.keyboard.press("Control+z");
+  await expect(workload).toHaveAttribute("transform", before!);
+  await page.keyboard.press("Control+Shift+z");
+  await expect(workload).toHaveAttribute("transform", moved!);
+  await saved(page);
+
+  expect(problems).toEqual([]);
+  expect(await violations()).toEqual([]);
+});
+
+test("two browsers editing one model never lose an edit", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const problems = watchForErrors(page);
+  await page.goto("/");
+  const me = await signUpWithTeam(page, "first");
+  const origin = new URL(page.url()).origin;
+  const created = await page.context().request.post(`${origin}/api/v1/models`, {
+    headers: { Origin: origin, "X-CSRF-Token": me.csrf },
+    data: { team_id: me.teamId, name: "Shared model", template: "reference" },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  // The second browser is the same person in another window (a second session).
+  const other = await browser.newContext();
+  const second = await other.newPage();
+  const secondProblems = watchForErrors(second, ["/api/v1/auth/signin"]);
+  await second.goto("/signin");
+  await waitForHydration(second);
+  await second.getByLabel("E-mail address").fill(me.email);
+  await second.getByLabel("Password").fill(me.password);
+  await second.getByRole("button", { name: "Sign in" }).click();
+  await expect(second.getByTestId("signed-in-as")).toBeVisible();
+
+  await page.goto(`/models/${id}`);
+  await waitForHydration(page);
+  await saved(page);
+  await second.goto(`/models/${id}`);
+  await waitForHydration(second);
+  await saved(second);
+
+  // The first renames the internet element; the second, still on the older revision, moves it.
+  await page.locator('[data-element-id="internet"] .name').click();
+  await page.getByLabel("Name", { exact: true }).fill("Public internet");
+  await page.getByLabel("Name", { exact: true }).press("Tab");
+  await saved(page);
+
+  await second.locator('[data-element-id="payments"] .name').click();
+  await second.getByTestId("canvas").focus();
+  await second.keyboard.press("ArrowDown");
+  await expect(second.getByTestId("notice")).toContainText("Someone else changed this model meanwhile");
+  await expect(second.getByTestId("notice")).toContainText("re-applied");
+  await saved(second);
+  // The second sees the first's rename, and the server has both edits.
+  await expect(second.locator('[data-element-id="internet"] .name')).toHaveText("Public internet");
+  const model = await page.context().request.get(`${origin}/api/v1/models/${id}`);
+  const body = (await model.json()) as {
+    revision: number;
+    model: { elements: { id: string; name: string; geometry?: { y: number } }[] };
+  };
+  const internet = body.model.elements.find((e) => e.id === "internet")!;
+  expect(internet.name).toBe("Public internet");
+  const history = await page.context().request.get(`${origin}/api/v1/models/${id}/history`);
+  expect(await history.text()).toContain("moved element payments");
+
+  await other.close();
+  expect(problems.filter((p) => !p.includes("409"))).toEqual([]);
+  expect(secondProblems.filter((p) => !p.includes("409"))).toEqual([]);
+});
