@@ -12,23 +12,23 @@ async function centre(locator: Locator): Promise<{ x: number; y: number }> {
   return { x: box!.x + box!.width / 2, y: box!.y + box!.height / 2 };
 }
 
-// A point inside `outer` that no box drawn inside it covers (a free spot to drop onto).
-async function freeSpotIn(page: Page, outerId: string): Promise<{ x: number; y: number }> {
+// A point on element `id` where nothing else is drawn on top (no child, no flow): a free spot
+// to drop onto or to click.
+async function spotOn(page: Page, id: string): Promise<{ x: number; y: number }> {
   return page.evaluate((id) => {
-    const outer = document.querySelector(`[data-element-id="${id}"] .frame`)!.getBoundingClientRect();
-    const boxes = [...document.querySelectorAll("[data-element-id]")]
-      .filter((g) => g.getAttribute("data-element-id") !== id)
-      .map((g) => (g.querySelector(".frame, .box") as Element).getBoundingClientRect())
-      .filter((r) => r.left >= outer.left - 1 && r.top >= outer.top - 1 && r.right <= outer.right + 1 && r.bottom <= outer.bottom + 1);
-    for (let y = outer.bottom - 12; y > outer.top + 30; y -= 8) {
-      for (let x = outer.right - 12; x > outer.left + 12; x -= 8) {
-        if (!boxes.some((r) => x >= r.left - 14 && x <= r.right + 14 && y >= r.top - 14 && y <= r.bottom + 14)) {
-          return { x, y };
-        }
+    const shape = document.querySelector(`[data-element-id="${id}"] .frame, [data-element-id="${id}"] .box`)!;
+    const outer = shape.getBoundingClientRect();
+    for (let y = outer.bottom - 8; y > outer.top + 4; y -= 4) {
+      for (let x = outer.right - 8; x > outer.left + 8; x -= 4) {
+        const ok = [[0, 0], [-5, -5], [5, 5], [-5, 5], [5, -5]].every(([dx, dy]) => {
+          const hit = document.elementFromPoint(x + dx, y + dy);
+          return hit?.closest("[data-element-id]")?.getAttribute("data-element-id") === id;
+        });
+        if (ok) return { x, y };
       }
     }
-    throw new Error(`no free spot inside ${id}`);
-  }, outerId);
+    throw new Error(`no free spot on ${id}`);
+  }, id);
 }
 
 async function dropFromPalette(page: Page, label: string, at: { x: number; y: number }): Promise<void> {
@@ -69,10 +69,10 @@ test("draw, see threats, decide, reload, undo and redo", async ({ page }) => {
   // A namespace dropped into the cluster, then a workload into the namespace.
   const cluster = page.locator("g.k-kubernetes_cluster").first();
   const clusterId = (await cluster.getAttribute("data-element-id"))!;
-  await dropFromPalette(page, "Namespace", await freeSpotIn(page, clusterId));
+  await dropFromPalette(page, "Namespace", await spotOn(page, clusterId));
   const namespace = page.locator('[data-element-id="namespace-1"]');
   await expect(namespace).toBeVisible();
-  await dropFromPalette(page, "Workload", await centre(namespace.locator(".frame")));
+  await dropFromPalette(page, "Workload", await spotOn(page, "namespace-1"));
   const workload = page.locator('[data-element-id="workload-1"]');
   await expect(workload).toBeVisible();
   await saved(page);
@@ -85,7 +85,8 @@ test("draw, see threats, decide, reload, undo and redo", async ({ page }) => {
   await expect(page.locator('[data-threat-key="k8s.workload-outside-namespace:workload-1"]')).toHaveCount(0);
 
   // Default deny makes it go.
-  await namespace.locator(".title").click();
+  const onNamespace = await spotOn(page, "namespace-1");
+  await page.mouse.click(onNamespace.x, onNamespace.y);
   await page.getByLabel("Network policy").selectOption("default_deny");
   await threatsTab(page);
   await expect(nsThreat).toHaveCount(0);
@@ -93,9 +94,10 @@ test("draw, see threats, decide, reload, undo and redo", async ({ page }) => {
 
   // A flow from the internet to the workload: it crosses boundaries without TLS.
   const internet = page.locator("g.k-internet").first();
-  await internet.hover();
+  const onInternetNode = await spotOn(page, "internet");
+  await page.mouse.move(onInternetNode.x, onInternetNode.y);
   const handle = await centre(internet.locator(".handle"));
-  const target = await centre(workload.locator(".box"));
+  const target = await spotOn(page, "workload-1");
   await page.mouse.move(handle.x, handle.y);
   await page.mouse.down();
   await page.mouse.move((handle.x + target.x) / 2, (handle.y + target.y) / 2, { steps: 4 });
@@ -146,7 +148,7 @@ test("draw, see threats, decide, reload, undo and redo", async ({ page }) => {
 
   // Undo and redo a move made with the mouse.
   const before = await workload.getAttribute("transform");
-  const from = await centre(workload.locator(".name"));
+  const from = await spotOn(page, "workload-1");
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   await page.mouse.move(from.x + 40, from.y + 30, { steps: 5 });
@@ -196,12 +198,14 @@ test("two browsers editing one model never lose an edit", async ({ page, browser
   await saved(second);
 
   // The first renames the internet element; the second, still on the older revision, moves it.
-  await page.locator('[data-element-id="internet"] .name').click();
+  const onInternet = await spotOn(page, "internet");
+  await page.mouse.click(onInternet.x, onInternet.y);
   await page.getByLabel("Name", { exact: true }).fill("Public internet");
   await page.getByLabel("Name", { exact: true }).press("Tab");
   await saved(page);
 
-  await second.locator('[data-element-id="payments"] .name').click();
+  const onPayments = await spotOn(second, "payments");
+  await second.mouse.click(onPayments.x, onPayments.y);
   await second.getByTestId("canvas").focus();
   await second.keyboard.press("ArrowDown");
   await expect(second.getByTestId("notice")).toContainText("Someone else changed this model meanwhile");

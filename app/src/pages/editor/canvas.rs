@@ -72,8 +72,8 @@ pub struct Canvas {
     band: RwSignal<Option<(f64, f64, f64, f64)>>,
     draft: RwSignal<Option<Segment>>,
     resizing: RwSignal<Option<(String, Geometry)>>,
-    /// Measured frame-to-frame times of the last drag, for the benchmark (milliseconds).
-    pub frames: StoredValue<Vec<f64>>,
+    /// The canvas element, measured when fitting and zooming.
+    pub svg: NodeRef<leptos::svg::Svg>,
 }
 
 impl Canvas {
@@ -93,7 +93,7 @@ impl Canvas {
             band: RwSignal::new(None),
             draft: RwSignal::new(None),
             resizing: RwSignal::new(None),
-            frames: StoredValue::new(Vec::new()),
+            svg: NodeRef::new(),
         }
     }
 
@@ -108,10 +108,22 @@ impl Canvas {
         });
     }
 
+    /// Reads the canvas's size on screen.
+    pub fn measure(&self) -> (f64, f64) {
+        #[cfg(feature = "hydrate")]
+        if let Some(el) = self.svg.get_untracked() {
+            let rect = el.get_bounding_client_rect();
+            if rect.width() > 0.0 && rect.height() > 0.0 {
+                self.size.set((rect.width(), rect.height()));
+            }
+        }
+        self.size.get_untracked()
+    }
+
     /// Shows the whole model.
     pub fn fit(&self, model: &ThreatModel) {
         let (bx, by, bw, bh) = crate::diagram::bounds(model, 30.0);
-        let (w, h) = self.size.get_untracked();
+        let (w, h) = self.measure();
         let zoom = (w / bw).min(h / bh).clamp(0.1, 2.0);
         self.viewport.set(Viewport {
             x: (w - bw * zoom) / 2.0 - bx * zoom,
@@ -237,26 +249,12 @@ fn capture(svg: &NodeRef<leptos::svg::Svg>, pointer: i32) {
 #[cfg(not(feature = "hydrate"))]
 fn capture(_svg: &NodeRef<leptos::svg::Svg>, _pointer: i32) {}
 
-#[cfg(feature = "hydrate")]
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or_default()
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn now() -> f64 {
-    0.0
-}
-
 /// The canvas.
 #[component]
 pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
     let ed = expect_context::<Editor>();
     let canvas = expect_context::<Canvas>();
-    let svg: NodeRef<leptos::svg::Svg> = NodeRef::new();
-    let last_frame = StoredValue::new(0.0_f64);
+    let svg = canvas.svg;
 
     // Draw order: boundaries outermost first, then flows, then nodes.
     let boundaries = Memo::new(move |_| {
@@ -344,12 +342,6 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
                 zoom: origin.zoom,
             }),
             Gesture::Move { start, .. } => {
-                let t = now();
-                let previous = last_frame.get_value();
-                if previous > 0.0 {
-                    canvas.frames.update_value(|f| f.push(t - previous));
-                }
-                last_frame.set_value(t);
                 canvas
                     .gesture
                     .set_value(Some(Gesture::Move { start, moved: true }));
@@ -387,7 +379,6 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
         };
         let (sx, sy) = screen_point(&svg, ev.client_x(), ev.client_y());
         let (mx, my) = canvas.viewport.get_untracked().model_point(sx, sy);
-        last_frame.set_value(0.0);
         match gesture {
             Gesture::Pan { .. } => {}
             Gesture::Move { moved, .. } => {
@@ -478,15 +469,12 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
         }
     };
 
-    // The canvas's size, for fitting and the overview.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(el) = svg.get() {
-            let rect = el.get_bounding_client_rect();
-            canvas
-                .size
-                .set((rect.width().max(100.0), rect.height().max(100.0)));
-        }
+    // Fit the model once the canvas is on screen and laid out.
+    svg.on_load(move |_| {
+        request_animation_frame(move || {
+            canvas.measure();
+            ed.model.with_untracked(|m| canvas.fit(m));
+        });
     });
 
     let transform = move || {

@@ -60,14 +60,6 @@ pub fn EditorPage() -> impl IntoView {
             redirect(&err);
         }
     });
-    // Fit once, when the model first arrives.
-    let fitted = StoredValue::new(false);
-    Effect::new(move |_| {
-        if matches!(ed.loaded.get(), Some(Ok(()))) && !fitted.get_value() {
-            fitted.set_value(true);
-            ed.model.with_untracked(|m| canvas.fit(m));
-        }
-    });
     let report = Memo::new(move |_| ed.model.with(|m| analyze(m, &Options::default())));
     let tab = RwSignal::new(Tab::Threats);
     // Selecting something shows its properties; choosing a threat shows the threats.
@@ -179,7 +171,7 @@ fn Toolbar() -> impl IntoView {
         SaveState::Refused(_) => "save-state refused",
     };
     let zoom_by = move |factor: f64| {
-        let (w, h) = canvas.size.get_untracked();
+        let (w, h) = canvas.measure();
         canvas.zoom_at(factor, w / 2.0, h / 2.0);
     };
     view! {

@@ -101,14 +101,11 @@ impl Editor {
                     }
                     self.team_id.set(view.team_id);
                     self.revision.set(view.revision);
-                    self.model.set(before.clone());
+                    // Placement is not an edit of the person's: saved, but not undoable.
+                    let placement = between(&before, &model);
+                    self.model.set(model);
                     self.loaded.set(Some(Ok(())));
-                    if missing {
-                        // Placement is not an edit of the person's: not undoable.
-                        let ops = between(&before, &model);
-                        self.model.set(model);
-                        self.queue(ops);
-                    }
+                    self.queue(placement);
                 }
                 Err(err) => self.loaded.set(Some(Err(err))),
             }

@@ -478,7 +478,7 @@ fn Suppress(rule: String) -> impl IntoView {
         <details class="suppress" prop:open=move || open.get()>
             <summary>{format!("Suppress rule {rule} for this model")}</summary>
             <form on:submit=on_submit>
-                <label for="suppress-reason">"Justification (required)"</label>
+                <label for="suppress-reason">"Why suppress it (required)"</label>
                 <textarea id="suppress-reason" rows="2" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                 <button type="submit" class="secondary" disabled=move || reason.get().trim().is_empty()>"Suppress rule"</button>
             </form>

@@ -1,0 +1,168 @@
+// The editor benchmark (not a test): builds a 500-element model through the API, opens it in
+// Debian's Chromium and reports
+//   - the bytes fetched (as transferred, i.e. compressed) to reach the rendered model,
+//   - frame times while one element is dragged across the canvas (p50, p95, max),
+//   - the time from an edit to the updated threat panel (delete and undo, 10 times each).
+//
+// Usage: node bench/editor.mjs http://127.0.0.1:3000
+// The server must run with open sign-up (RAMPART_SIGNUP=open); the release build is the one to
+// measure. Nothing is asserted: the figures are printed for the closing notes.
+import { createRequire } from "node:module";
+
+const require = createRequire(new URL("../end2end/package.json", import.meta.url));
+const { chromium } = require("playwright-core");
+
+const base = process.argv[2] ?? "http://127.0.0.1:3000";
+const ELEMENTS = 500;
+
+// 5 VPCs with 2 subnets each, one cluster with 10 namespaces of 40 workloads, an internet and
+// the rest data stores; flows chain workloads and reach the stores.
+function syntheticModel() {
+  const elements = [{ id: "internet", name: "Internet", kind: { type: "internet" } }];
+  const flows = [];
+  for (let v = 0; v < 5; v++) {
+    elements.push({ id: `vpc-${v}`, name: `VPC ${v}`, kind: { type: "vpc", flow_logs: v % 2 === 0 } });
+    for (let s = 0; s < 2; s++) {
+      elements.push({ id: `subnet-${v}-${s}`, name: `Subnet ${v}.${s}`, kind: { type: "subnet" }, parent: `vpc-${v}` });
+    }
+  }
+  elements.push({ id: "cluster", name: "Cluster", kind: { type: "kubernetes_cluster", cni: "calico" }, parent: "subnet-0-0" });
+  const workloads = [];
+  for (let n = 0; n < 10; n++) {
+    elements.push({ id: `ns-${n}`, name: `Namespace ${n}`, kind: { type: "namespace", network_policy: n % 3 === 0 ? "default_deny" : "none" }, parent: "cluster" });
+    for (let w = 0; w < 40; w++) {
+      const id = `wl-${n}-${w}`;
+      workloads.push(id);
+      elements.push({ id, name: `Workload ${n}.${w}`, kind: { type: "workload", sidecar: w % 2 === 0 }, parent: `ns-${n}` });
+    }
+  }
+  let store = 0;
+  while (elements.length < ELEMENTS) {
+    elements.push({ id: `db-${store}`, name: `Store ${store}`, kind: { type: "data_store" }, parent: `subnet-${store % 5}-1` });
+    store++;
+  }
+  flows.push({ id: "f-in", source: "internet", target: workloads[0], protocol: "https", port: 443 });
+  for (let i = 1; i < workloads.length; i += 2) {
+    flows.push({ id: `f-${i}`, source: workloads[i - 1], target: workloads[i], protocol: "grpc", port: 8443 });
+  }
+  for (let s = 0; s < store; s++) {
+    flows.push({ id: `f-db-${s}`, source: workloads[s * 5], target: `db-${s}`, protocol: "postgres", port: 5432 });
+  }
+  return { schema: "rampart/1", name: "Benchmark (500 elements)", elements, flows };
+}
+
+function quantile(sorted, q) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+const page = await context.newPage();
+
+// An account, a team and the model, through the API.
+const stamp = Date.now().toString(36);
+let response = await context.request.get(`${base}/api/v1/auth/csrf`);
+let { token } = await response.json();
+response = await context.request.post(`${base}/api/v1/auth/signup`, {
+  headers: { Origin: base, "X-CSRF-Token": token },
+  data: { email: `bench.${stamp}@example.com`, name: "Bench", password: `quartz-Meadow-${stamp}-lantern` },
+});
+if (response.status() !== 201) throw new Error(`sign-up: ${response.status()} ${await response.text()}`);
+const csrf = (await response.json()).csrf_token;
+response = await context.request.post(`${base}/api/v1/teams`, { headers: { Origin: base, "X-CSRF-Token": csrf }, data: { name: "Bench" } });
+const team = (await response.json()).id;
+response = await context.request.post(`${base}/api/v1/models`, {
+  headers: { Origin: base, "X-CSRF-Token": csrf },
+  data: { team_id: team, name: "Benchmark", model: syntheticModel() },
+});
+if (response.status() !== 201) throw new Error(`model: ${response.status()} ${await response.text()}`);
+const id = (await response.json()).id;
+
+// First visit places the elements and saves the layout; measure the second, a cold cache
+// each time (no-store API answers; static files revalidate).
+await page.goto(`${base}/models/${id}`);
+await page.locator('.editor-page[data-hydrated="true"]').waitFor();
+await page.locator("[data-element-id]").nth(ELEMENTS - 1).waitFor();
+await page.getByTestId("save-state").filter({ hasText: "All changes saved" }).waitFor({ timeout: 60_000 });
+
+const fresh = await browser.newContext({ viewport: { width: 1440, height: 900 }, storageState: await context.storageState() });
+const view = await fresh.newPage();
+const cdp = await fresh.newCDPSession(view);
+await cdp.send("Network.enable");
+let transferred = 0;
+const byType = {};
+const types = new Map();
+cdp.on("Network.responseReceived", (e) => types.set(e.requestId, e.type));
+cdp.on("Network.loadingFinished", (e) => {
+  transferred += e.encodedDataLength;
+  const t = types.get(e.requestId) ?? "Other";
+  byType[t] = (byType[t] ?? 0) + e.encodedDataLength;
+});
+const t0 = Date.now();
+await view.goto(`${base}/models/${id}`);
+await view.locator("[data-element-id]").nth(ELEMENTS - 1).waitFor({ timeout: 60_000 });
+const renderMs = Date.now() - t0;
+const fetched = transferred;
+
+// Frame times while dragging one workload across the canvas.
+const target = view.locator('[data-element-id="db-0"] .box');
+const box = await target.boundingBox();
+await view.evaluate(() => {
+  window.__frames = [];
+  let last = performance.now();
+  const tick = (t) => {
+    window.__frames.push(t - last);
+    last = t;
+    if (window.__recording) requestAnimationFrame(tick);
+  };
+  window.__recording = true;
+  requestAnimationFrame(tick);
+});
+await view.mouse.move(box.x + 20, box.y + 20);
+await view.mouse.down();
+for (let i = 1; i <= 120; i++) {
+  await view.mouse.move(box.x + 20 + i * 5, box.y + 20 + i * 2);
+}
+await view.mouse.up();
+const frames = await view.evaluate(() => {
+  window.__recording = false;
+  return window.__frames.slice(1);
+});
+frames.sort((a, b) => a - b);
+
+// Edit to panel: delete a namespace with its threats listed, then undo; each time until the
+// threat count changes.
+await view.getByRole("tab", { name: "Threats" }).click();
+const latencies = [];
+for (let i = 0; i < 10; i++) {
+  for (const key of ["Delete", "Control+z"]) {
+    if (key === "Delete") {
+      await view.locator('[data-element-id="ns-1"] .title').click({ force: true });
+      await view.getByRole("tab", { name: "Threats" }).click();
+    }
+    const before = await view.getByTestId("threat-count").textContent();
+    const started = await view.evaluate(() => {
+      window.__changed = new Promise((resolve) => {
+        const el = document.querySelector('[data-testid="threat-count"]');
+        new MutationObserver(() => resolve(performance.now())).observe(el, { childList: true, subtree: true, characterData: true });
+      });
+      return performance.now();
+    });
+    await view.keyboard.press(key);
+    const ended = await view.evaluate(() => window.__changed);
+    const after = await view.getByTestId("threat-count").textContent();
+    if (after !== before) latencies.push(ended - started);
+  }
+}
+latencies.sort((a, b) => a - b);
+
+const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+console.log(`model: ${ELEMENTS} elements`);
+console.log(`fetched to reach the rendered model: ${kb(fetched)} (${Object.entries(byType).map(([t, n]) => `${t} ${kb(n)}`).join(", ")}); rendered in ${renderMs} ms`);
+console.log(`drag frames: ${frames.length}; p50 ${quantile(frames, 0.5).toFixed(1)} ms, p95 ${quantile(frames, 0.95).toFixed(1)} ms, max ${frames[frames.length - 1]?.toFixed(1)} ms`);
+console.log(`edit to threat panel: ${latencies.length} edits; p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p95 ${quantile(latencies, 0.95).toFixed(1)} ms`);
+await browser.close();
