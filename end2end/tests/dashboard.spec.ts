@@ -84,7 +84,7 @@ test("a model from the reference template is listed with its open threats", asyn
   await openDashboard(page);
   const row = modelRow(page, "Shop platform");
   await expect(row).toHaveCount(1);
-  await expect(row.getByRole("link", { name: "Shop platform" })).toHaveAttribute("href", `/models/${id}`);
+  await expect(row.getByRole("link", { name: "Shop platform", exact: true })).toHaveAttribute("href", `/models/${id}`);
   await expect(row.getByTestId("open-critical")).toHaveText(String(summary.open_by_severity.critical));
   await expect(row.getByTestId("open-high")).toHaveText(String(summary.open_by_severity.high));
   const total = Object.values(summary.open_by_severity).reduce((a, b) => a + b, 0);
@@ -115,7 +115,7 @@ test("a Threat Dragon file imported with the file button shows its warnings", as
   // The format is recognised from the content.
   await expect(form.getByLabel("Format")).toHaveValue("threat-dragon");
   await expect(form.getByText("(format recognised)")).toBeVisible();
-  await form.getByRole("button", { name: "Import" }).click();
+  await form.getByRole("button", { name: "Import", exact: true }).click();
 
   const result = page.getByTestId("import-result");
   await expect(result).toContainText("Imported");
