@@ -817,10 +817,27 @@ fn FlowLine(id: String) -> impl IntoView {
     let canvas = expect_context::<Canvas>();
     let BadgeMap(badge_map) = expect_context::<BadgeMap>();
     let Highlight(highlight) = expect_context::<Highlight>();
+    // Only the flows touching what is being dragged follow the drag's offset.
+    let key = id.clone();
+    let ends = Memo::new(move |_| {
+        ed.model
+            .with(|m| m.flow(&key).map(|f| (f.source.clone(), f.target.clone())))
+    });
+    let dragged_end = Memo::new(move |_| {
+        canvas.moving.with(|m| {
+            ends.with(|e| {
+                e.as_ref()
+                    .is_some_and(|(s, t)| m.contains(s) || m.contains(t))
+            })
+        })
+    });
     let key = id.clone();
     let shape = Memo::new(move |_| {
-        let moving = canvas.moving.get();
-        let offset = canvas.offset.get();
+        let (moving, offset) = if dragged_end.get() {
+            (canvas.moving.get(), canvas.offset.get())
+        } else {
+            (Vec::new(), (0.0, 0.0))
+        };
         ed.model.with(|m| {
             let f = m.flow(&key)?;
             let end = |id: &str| {

@@ -106,10 +106,11 @@ pub fn ThreatsPanel(report: Memo<Report>) -> impl IntoView {
             groups
         })
     });
+    let empty = Memo::new(move |_| groups.with(Vec::is_empty));
     let list = move || {
-        let groups = groups.get();
-        if groups.is_empty() {
-            return view! {
+        // Keyed by content: an edit re-renders only the groups whose threats changed.
+        view! {
+            <Show when=move || !empty.get() fallback=move || view! {
                 <p class="empty">
                     {move || if only_selection.get() {
                         "No threats on the selection."
@@ -117,27 +118,13 @@ pub fn ThreatsPanel(report: Memo<Report>) -> impl IntoView {
                         "No threats yet. Add elements and flows; threats appear as you draw."
                     }}
                 </p>
-            }
-            .into_any();
+            }>
+                <For each=move || groups.get() key=|group| group.clone() let:group>
+                    <ThreatGroup name=group.0 rows=group.1/>
+                </For>
+            </Show>
         }
-        groups
-            .into_iter()
-            .map(|(group, rows)| {
-                let open = rows.iter().filter(|r| r.open).count();
-                view! {
-                    <details class="threat-group" open=true>
-                        <summary>
-                            <span>{group.clone()}</span>
-                            <span class="count" aria-label=format!("{} threats, {open} open", rows.len())>
-                                {format!("{} · {open} open", rows.len())}
-                            </span>
-                        </summary>
-                        <ul>{rows.into_iter().map(|row| view! { <ThreatRow row=row/> }).collect_view()}</ul>
-                    </details>
-                }
-            })
-            .collect_view()
-            .into_any()
+        .into_any()
     };
     view! {
         <section class="threats" aria-label="Threats">
@@ -168,7 +155,7 @@ pub fn ThreatsPanel(report: Memo<Report>) -> impl IntoView {
     .into_any()
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct Row {
     key: String,
     title: String,
@@ -177,6 +164,23 @@ struct Row {
     open: bool,
     status: Status,
     user: bool,
+}
+
+#[component]
+fn ThreatGroup(name: String, rows: Vec<Row>) -> impl IntoView {
+    let open = rows.iter().filter(|r| r.open).count();
+    view! {
+        <details class="threat-group" open=true>
+            <summary>
+                <span>{name}</span>
+                <span class="count" aria-label=format!("{} threats, {open} open", rows.len())>
+                    {format!("{} · {open} open", rows.len())}
+                </span>
+            </summary>
+            <ul>{rows.into_iter().map(|row| view! { <ThreatRow row=row/> }).collect_view()}</ul>
+        </details>
+    }
+    .into_any()
 }
 
 #[component]

@@ -1,4 +1,9 @@
-import { chromium } from "playwright-core";
+// Screenshots of the editor with the reference architecture, for the README:
+// node bench/screenshots.mjs http://127.0.0.1:3000 docs/screenshots/editor-light.png light
+import { createRequire } from "node:module";
+
+const require = createRequire(new URL("../end2end/package.json", import.meta.url));
+const { chromium } = require("playwright-core");
 const base = process.argv[2]; const out = process.argv[3] ?? "/tmp/shots/editor.png"; const scheme = process.argv[4] ?? "light";
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless=new", "--no-sandbox", "--disable-gpu"] });
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
@@ -17,5 +22,4 @@ await page.locator('.editor-page[data-hydrated="true"]').waitFor();
 await page.locator("[data-element-id]").first().waitFor();
 await page.waitForTimeout(800);
 await page.screenshot({ path: out });
-console.log(await page.evaluate(() => { const r = document.querySelector(".canvas").getBoundingClientRect(); const g = document.querySelector(".canvas > g").getAttribute("transform"); return JSON.stringify({ w: r.width, h: r.height, g }); }));
 await browser.close();
