@@ -120,6 +120,11 @@ mod tests {
             ("/api", "API reference", "Loading the API description…"),
             ("/models", "Models", "Create model"),
             (
+                "/models/00000000-0000-0000-0000-000000000000",
+                "editor-page",
+                "Loading the model…",
+            ),
+            (
                 "/models/00000000-0000-0000-0000-000000000000/register",
                 "Threat register",
                 "Loading the threats…",

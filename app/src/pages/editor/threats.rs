@@ -367,7 +367,7 @@ fn DecisionForm(finding: Finding) -> impl IntoView {
             } else {
                 ("missing", "missing")
             };
-            view! { <li class=class>{format!("{:?}", c.control)}" — "{state}</li> }
+            view! { <li class=class title=c.control.description()>{c.control.name()}" — "{state}</li> }
         })
         .collect_view();
     let mitigations = finding
@@ -378,6 +378,17 @@ fn DecisionForm(finding: Finding) -> impl IntoView {
     let rule = finding.rule.clone();
     let is_user = rule == "user";
     let adjustments = finding.adjustments.join("; ");
+    // A rule's threat in words; a person's own threat carries its description in the model.
+    let description = match analysis::rule(&finding.rule) {
+        Some(rule) => Some(rule.description.to_string()),
+        None => ed.model.with_untracked(|m| {
+            m.threats
+                .iter()
+                .find(|t| format!("user:{}", t.id) == finding.key)
+                .map(|t| t.description.clone())
+                .filter(|d| !d.is_empty())
+        }),
+    };
     let d = default_dread;
     view! {
         <section class="details" aria-label="Threat details" data-testid="threat-details">
@@ -389,7 +400,8 @@ fn DecisionForm(finding: Finding) -> impl IntoView {
                 <span class=format!("sev {}", severity_class(finding.severity))>{severity_label(finding.severity)}</span>
                 {format!(" {} · {} · residual {:.1}", finding.stride, finding.key, finding.residual_risk)}
             </p>
-            <p><strong>"Why: "</strong>{finding.why.clone()}</p>
+            {description.map(|d| view! { <p>{d}</p> })}
+            <p><strong>"Why it fired: "</strong>{finding.why.clone()}</p>
             {(!adjustments.is_empty()).then(|| view! { <p class="hint">"Context: "{adjustments}</p> })}
             {(!finding.controls.is_empty()).then(|| view! { <h4>"Mitigating controls"</h4><ul class="controls">{controls}</ul> })}
             {(!finding.mitigations.is_empty()).then(|| view! { <h4>"Mitigations"</h4><ul>{mitigations}</ul> })}
