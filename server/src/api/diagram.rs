@@ -83,8 +83,13 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
 
 /// The PNG of `svg`: twice its size, within [`PNG_MAX_SIDE`] and [`PNG_MAX_PIXELS`].
 pub fn rasterise(svg: &str) -> Result<Vec<u8>, ApiError> {
+    rasterise_with(svg, fonts())
+}
+
+/// [`rasterise`] with the fonts given; text no font can show is left out.
+fn rasterise_with(svg: &str, fontdb: Arc<usvg::fontdb::Database>) -> Result<Vec<u8>, ApiError> {
     let options = usvg::Options {
-        fontdb: fonts(),
+        fontdb,
         ..Default::default()
     };
     let tree = usvg::Tree::from_str(svg, &options).map_err(ApiError::internal)?;
@@ -160,7 +165,7 @@ async fn diagram(
 
 #[cfg(test)]
 mod tests {
-    use super::rasterise;
+    use super::{rasterise, rasterise_with};
 
     fn png_size(png: &[u8]) -> (u32, u32) {
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
@@ -184,5 +189,16 @@ mod tests {
         assert_eq!(h, 200);
         let (w, h) = png_size(&rasterise(&svg(7000, 7000)).unwrap());
         assert!(w * h <= 40_000_000 && w > 6000, "{w}x{h}");
+    }
+
+    #[test]
+    fn without_fonts_the_png_is_drawn_without_its_text() {
+        let model = analysis::reference_model();
+        let report = analysis::analyze(&model, &analysis::Options::default());
+        let svg = app::diagram::render_svg(&model, &report);
+        let empty = std::sync::Arc::new(resvg::usvg::fontdb::Database::new());
+        let png = rasterise_with(&svg, empty).unwrap();
+        let (w, h) = png_size(&png);
+        assert!(w > 1000 && h > 1000, "{w}x{h}");
     }
 }
