@@ -44,6 +44,13 @@ pub enum DiagramFormat {
     Png,
 }
 
+// Only named in the OpenAPI document: utoipa would describe `Vec<u8>` as an array of numbers.
+/// A PNG image, as bytes.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+struct PngImage(Vec<u8>);
+
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -117,7 +124,7 @@ fn rasterise_with(svg: &str, fontdb: Arc<usvg::fontdb::Database>) -> Result<Vec<
     params(("id" = Uuid, Path), DiagramQuery),
     responses(
         (status = 200, description = "the diagram",
-            content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
+            content((String = "image/svg+xml"), (PngImage = "image/png"))),
         (status = 401), (status = 404), (status = 422)))]
 async fn diagram(
     State(state): State<AppState>,
