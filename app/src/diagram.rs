@@ -1,9 +1,16 @@
 //! What the diagram draws, as pure data shared by the editor's canvas and the server's SVG
 //! export: each kind's label and icon, where a flow's line meets a box, which boundary a point
-//! falls in, and the colours of severities. No signals and no DOM here.
+//! falls in, and the colours of severities. No signals and no DOM here. With `ssr`, [`svg`]
+//! draws the whole diagram as a standalone SVG document for the export.
+
+#[cfg(feature = "ssr")]
+mod svg;
 
 use analysis::model::{Element, Geometry, Kind, ThreatModel};
-use analysis::Severity;
+use analysis::{Report, Severity};
+use std::collections::HashMap;
+#[cfg(feature = "ssr")]
+pub use svg::{render_svg, DiagramSvg};
 
 /// A kind's name for people.
 pub fn kind_label(kind: Kind) -> &'static str {
@@ -163,6 +170,18 @@ pub fn severity_colour(severity: Severity) -> &'static str {
         Severity::High => "#c0501b",
         Severity::Critical => "#b3132b",
     }
+}
+
+/// The highest open residual severity per element and flow id: the badges.
+pub fn badges(report: &Report) -> HashMap<String, Severity> {
+    let mut out: HashMap<String, Severity> = HashMap::new();
+    for f in report.findings.iter().filter(|f| f.is_open()) {
+        let slot = out.entry(f.target.clone()).or_insert(f.severity);
+        if f.severity > *slot {
+            *slot = f.severity;
+        }
+    }
+    out
 }
 
 /// The geometry an element is drawn with (a default size when it has none).

@@ -248,7 +248,10 @@ fn the_pdf_has_the_title_the_summary_counts_and_every_threat_title() {
     let bytes = register::pdf(&model, &report, &provenance(), DATE);
     assert!(bytes.starts_with(b"%PDF-"));
     let pages = pdf_extract::extract_text_from_mem_by_pages(&bytes).unwrap();
-    assert!(pages.len() >= 3, "title, summary and register pages");
+    assert!(
+        pages.len() >= 4,
+        "title, summary, diagram and register pages"
+    );
     let title_page = &pages[0];
     assert!(title_page.contains("Threat register"), "{title_page}");
     assert!(title_page.contains(&model.name), "{title_page}");
@@ -285,8 +288,19 @@ fn the_pdf_has_the_title_the_summary_counts_and_every_threat_title() {
         );
     }
 
+    // The diagram, on a page of its own: every element's name.
+    let diagram_page = squash(&pages[2]);
+    assert!(diagram_page.starts_with("Diagram"), "{diagram_page}");
+    for e in &model.elements {
+        assert!(
+            diagram_page.contains(&squash(&e.name)),
+            "{} missing",
+            e.name
+        );
+    }
+
     // Every threat's title and key, wherever the table wrapped them.
-    let text = squash(&pages[2..].concat());
+    let text = squash(&pages[3..].concat());
     for r in &rows {
         assert!(text.contains(&squash(&r.title)), "{} missing", r.title);
         assert!(text.contains(&squash(&r.key)), "{} missing", r.key);

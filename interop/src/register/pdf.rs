@@ -1,17 +1,20 @@
 //! The register as a PDF an auditor can file (printpdf, the standard Helvetica fonts, so no
 //! font file is embedded): a title page (model, provenance, date, counts), a summary page
-//! (threats by STRIDE category and severity, and by status), then the register table on A4
-//! landscape pages, its cells wrapped and its header repeated on every page.
+//! (threats by STRIDE category and severity, and by status), the diagram ([`diagram`]), then
+//! the register table on A4 landscape pages, its cells wrapped and its header repeated on
+//! every page.
 //!
 //! The output depends only on its input: the date is a parameter, and the document ids
 //! printpdf would draw at random are replaced by ones derived from the content.
+
+mod diagram;
 
 use super::{rows, summary, Provenance, RegisterRow};
 use analysis::model::Status;
 use analysis::{Report, Severity, ThreatModel};
 use printpdf::{
-    BuiltinFont, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, TextItem,
+    BuiltinFont, Color, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, TextItem,
 };
 
 /// A4 landscape, in points.
@@ -44,6 +47,8 @@ pub fn pdf(model: &ThreatModel, report: &Report, provenance: &Provenance, date: 
     title_page(&mut out, &model.name, provenance, date, &rows);
     out.break_page(&model.name);
     summary_page(&mut out, &rows);
+    out.break_page(&model.name);
+    diagram::diagram_page(&mut out, model);
     out.break_page(&model.name);
     register_table(&mut out, &model.name, &rows);
     let pages = out.finish(&model.name);
@@ -111,7 +116,20 @@ impl Default for Pages {
 
 impl Pages {
     fn text(&mut self, x: f32, y: f32, font: BuiltinFont, size: f32, text: &str) {
-        self.ops.extend([
+        self.ops.extend(Self::text_ops(x, y, font, size, text));
+    }
+
+    /// Text in a colour other than black, leaving the fill colour as it was.
+    fn coloured_text(&mut self, at: Point, font: BuiltinFont, size: f32, text: &str, col: Color) {
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetFillColor { col });
+        self.ops
+            .extend(Self::text_ops(at.x.0, at.y.0, font, size, text));
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    fn text_ops(x: f32, y: f32, font: BuiltinFont, size: f32, text: &str) -> [Op; 5] {
+        [
             Op::StartTextSection,
             Op::SetFont {
                 font: PdfFontHandle::Builtin(font),
@@ -124,7 +142,7 @@ impl Pages {
                 items: vec![TextItem::Text(clean(text))],
             },
             Op::EndTextSection,
-        ]);
+        ]
     }
 
     /// A paragraph at the left margin, wrapped to the page's width.

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod diagram;
 pub mod error;
 pub mod invitations;
 pub mod json;
@@ -44,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(models::router())
         .merge(transfer::router())
+        .merge(diagram::router())
 }
 
 /// The OpenAPI document of the API (paths relative to the server URL `/api/v1`), as JSON.

@@ -171,7 +171,7 @@ struct ExportQuery {
 }
 
 /// A file name made of the model's name: lower-case letters, digits and dashes.
-fn file_stem(name: &str) -> String {
+pub(super) fn file_stem(name: &str) -> String {
     let mut stem = String::new();
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {

@@ -138,6 +138,7 @@ const TABLE: &[Row] = &[
     row("POST",   "/models/import",                     "/models/import?team_id={team}&format=rampart", Some(r#"{"schema":"rampart/1","name":"Imported"}"#),
                                                                                                     [401, 403, 403, 201, 201, 404, 201]),
     row("GET",    "/models/{id}/export",                "/models/{model}/export?format=csv",  None, [401, 200, 200, 200, 200, 404, 200]),
+    row("GET",    "/models/{id}/diagram",               "/models/{model}/diagram?format=svg", None, [401, 200, 200, 200, 200, 404, 200]),
     // These two change state, in this order: the owner trashes the model (the admin then
     // finds it gone), then the owner restores it (the admin then finds it not deleted).
     row("DELETE", "/models/{id}",                       "/models/{model}",                    None, [401, 403, 403, 403, 204, 404, 404]),

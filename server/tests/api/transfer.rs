@@ -1,6 +1,6 @@
 //! Import and export through the real router (issue 6): the shared samples import as new
 //! models, bad files are refused with nothing stored, and every export format comes back with
-//! its content type, file name and content.
+//! its content type, file name and content; the diagram comes back as SVG and PNG.
 
 use crate::helpers::{self, create_user, json_request, send, sign_in, Browser, PASSWORD};
 use axum::body::Body;
@@ -255,4 +255,108 @@ async fn every_export_format_has_its_type_name_and_content(pool: PgPool) {
     assert_eq!(exported, model);
     let (status, _, _, _) = export(&s, &id, "docx").await;
     assert_eq!(status, 422);
+}
+
+async fn diagram(
+    s: &Setup,
+    browser: &Browser,
+    model: &str,
+    query: &str,
+) -> (u16, String, String, Vec<u8>) {
+    let request = Request::get(format!("/api/v1/models/{model}/diagram{query}"))
+        .header("cookie", &browser.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = send(s.state.clone(), request).await;
+    let status = response.status().as_u16();
+    let content_type = helpers::header(&response, "content-type")
+        .unwrap_or("")
+        .to_owned();
+    let disposition = helpers::header(&response, "content-disposition")
+        .unwrap_or("")
+        .to_owned();
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, content_type, disposition, bytes)
+}
+
+#[sqlx::test(migrator = "db::MIGRATOR")]
+async fn the_diagram_comes_as_svg_and_png_to_the_team_only(pool: PgPool) {
+    let s = setup(&pool).await;
+    let (_, imported) = import(&s, "rampart", analysis::reference_model_json()).await;
+    let id = imported["id"].as_str().unwrap().to_owned();
+    let model = analysis::reference_model();
+
+    // SVG by default: well-formed, with every element's name.
+    for query in ["", "?format=svg"] {
+        let (status, content_type, disposition, bytes) = diagram(&s, &s.editor, &id, query).await;
+        assert_eq!(status, 200);
+        assert_eq!(content_type, "image/svg+xml");
+        assert_eq!(
+            disposition,
+            "attachment; filename=\"reference-architecture-r1-diagram.svg\""
+        );
+        let svg = String::from_utf8(bytes).unwrap();
+        assert!(svg.starts_with("<?xml"), "{svg}");
+        let open = svg.matches("<g").count();
+        let close = svg.matches("</g>").count();
+        assert_eq!(open, close, "balanced groups");
+        assert!(svg.trim_end().ends_with("</svg>"));
+        assert!(!svg.contains("<!>"));
+        for e in &model.elements {
+            assert!(
+                svg.contains(&format!(">{}</text>", e.name)),
+                "{} missing",
+                e.name
+            );
+        }
+    }
+
+    // PNG: the signature, and an IHDR with a real size.
+    let started = std::time::Instant::now();
+    let (status, content_type, disposition, png) = diagram(&s, &s.editor, &id, "?format=png").await;
+    let took = started.elapsed();
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "image/png");
+    assert!(disposition.ends_with("-r1-diagram.png\""), "{disposition}");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(&png[12..16], b"IHDR");
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+    assert!(width > 0 && height > 0 && width <= 8000 && height <= 8000);
+    eprintln!(
+        "reference diagram PNG: {width}x{height}, {} bytes, {took:?}",
+        png.len()
+    );
+
+    let (status, _, _, body) = diagram(&s, &s.editor, &id, "?format=gif").await;
+    assert_eq!(status, 422);
+    let error: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(error["error"]["details"]["field"], "format", "{error}");
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("format"));
+
+    // Another team's member finds nothing there.
+    create_user(&pool, "stranger@example.com", PASSWORD, false).await;
+    let stranger = sign_in(s.state.clone(), "stranger@example.com", PASSWORD).await;
+    let response = send(
+        s.state.clone(),
+        json_request(
+            "POST",
+            "/api/v1/teams",
+            json!({ "name": "Elsewhere" }),
+            Some(&stranger),
+        ),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 201);
+    let (status, _, _, _) = diagram(&s, &stranger, &id, "?format=svg").await;
+    assert_eq!(status, 404);
+    let (status, _, _, _) = diagram(&s, &stranger, &id, "?format=png").await;
+    assert_eq!(status, 404);
 }

@@ -211,18 +211,6 @@ fn endpoint_at(model: &ThreatModel, x: f64, y: f64) -> Option<String> {
         .map(|e| e.id.clone())
 }
 
-/// The highest open residual severity per element and flow.
-pub fn badges(report: &Report) -> HashMap<String, Severity> {
-    let mut out: HashMap<String, Severity> = HashMap::new();
-    for f in report.findings.iter().filter(|f| f.is_open()) {
-        let slot = out.entry(f.target.clone()).or_insert(f.severity);
-        if f.severity > *slot {
-            *slot = f.severity;
-        }
-    }
-    out
-}
-
 #[cfg(feature = "hydrate")]
 fn screen_point(svg: &NodeRef<leptos::svg::Svg>, cx: i32, cy: i32) -> (f64, f64) {
     match svg.get_untracked() {
@@ -282,7 +270,7 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
         ed.model
             .with(|m| m.flows.iter().map(|f| f.id.clone()).collect::<Vec<_>>())
     });
-    let badge_map = Memo::new(move |_| report.with(badges));
+    let badge_map = Memo::new(move |_| report.with(crate::diagram::badges));
     let highlighted = Memo::new(move |_| {
         let Some(key) = ed.threat.get() else {
             return Vec::new();

@@ -198,6 +198,8 @@ fn Toolbar() -> impl IntoView {
                 " Thin paths"
             </label>
             <a class="button secondary small" href=format!("/models/{id}/register")>"Register"</a>
+            <a class="button secondary small" href=format!("/api/v1/models/{id}/diagram?format=svg") download="" title="Download the diagram as an SVG file">"SVG"</a>
+            <a class="button secondary small" href=format!("/api/v1/models/{id}/diagram?format=png") download="" title="Download the diagram as a PNG image">"PNG"</a>
         </div>
     }
     .into_any()
