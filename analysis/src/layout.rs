@@ -116,6 +116,57 @@ fn default_size(e: &Element) -> (f64, f64) {
     }
 }
 
+/// The box an element is drawn in: its geometry, or a default size where it has none.
+pub fn drawn_geometry(e: &Element) -> Geometry {
+    let mut g = e.geometry.unwrap_or_default();
+    if g.width <= 0.0 || g.height <= 0.0 {
+        (g.width, g.height) = default_size(e);
+    }
+    g
+}
+
+/// The centre of a box.
+pub fn centre(g: &Geometry) -> (f64, f64) {
+    (g.x + g.width / 2.0, g.y + g.height / 2.0)
+}
+
+/// Where the segment from the centre of `g` towards `(tx, ty)` leaves the box `g` (where a
+/// flow's line meets its element).
+pub fn border_point(g: &Geometry, tx: f64, ty: f64) -> (f64, f64) {
+    let (cx, cy) = centre(g);
+    let (dx, dy) = (tx - cx, ty - cy);
+    if dx == 0.0 && dy == 0.0 {
+        return (cx, cy);
+    }
+    let sx = if dx != 0.0 {
+        (g.width / 2.0) / dx.abs()
+    } else {
+        f64::INFINITY
+    };
+    let sy = if dy != 0.0 {
+        (g.height / 2.0) / dy.abs()
+    } else {
+        f64::INFINITY
+    };
+    let s = sx.min(sy).min(1.0);
+    (cx + dx * s, cy + dy * s)
+}
+
+/// How deep an element is nested (0 at the top level; a parent cycle stops at the element
+/// count).
+pub fn depth(model: &ThreatModel, id: &str) -> usize {
+    let mut depth = 0;
+    let mut at = model.element(id).and_then(|e| e.parent.as_deref());
+    while let Some(parent) = at {
+        depth += 1;
+        if depth > model.elements.len() {
+            break;
+        }
+        at = model.element(parent).and_then(|e| e.parent.as_deref());
+    }
+    depth
+}
+
 /// Lays out every element, replacing any geometry.
 pub fn layout_all(model: &mut ThreatModel) {
     let ids: HashMap<&str, usize> = model

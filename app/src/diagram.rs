@@ -186,45 +186,10 @@ pub fn badges(report: &Report) -> HashMap<String, Severity> {
 
 /// The geometry an element is drawn with (a default size when it has none).
 pub fn geometry_of(e: &Element) -> Geometry {
-    let mut g = e.geometry.unwrap_or_default();
-    if g.width <= 0.0 || g.height <= 0.0 {
-        let (w, h) = if e.kind.kind().is_boundary() {
-            analysis::layout::MIN_BOUNDARY
-        } else {
-            (analysis::layout::NODE_WIDTH, analysis::layout::NODE_HEIGHT)
-        };
-        g.width = w;
-        g.height = h;
-    }
-    g
+    analysis::layout::drawn_geometry(e)
 }
 
-/// The centre of a box.
-pub fn centre(g: &Geometry) -> (f64, f64) {
-    (g.x + g.width / 2.0, g.y + g.height / 2.0)
-}
-
-/// Where the segment from the centre of `g` towards `(tx, ty)` leaves the box `g` (a flow's
-/// end on its element's border).
-pub fn border_point(g: &Geometry, tx: f64, ty: f64) -> (f64, f64) {
-    let (cx, cy) = centre(g);
-    let (dx, dy) = (tx - cx, ty - cy);
-    if dx == 0.0 && dy == 0.0 {
-        return (cx, cy);
-    }
-    let sx = if dx != 0.0 {
-        (g.width / 2.0) / dx.abs()
-    } else {
-        f64::INFINITY
-    };
-    let sy = if dy != 0.0 {
-        (g.height / 2.0) / dy.abs()
-    } else {
-        f64::INFINITY
-    };
-    let s = sx.min(sy).min(1.0);
-    (cx + dx * s, cy + dy * s)
-}
+pub use analysis::layout::{border_point, centre, depth};
 
 /// A flow's line: from the source's border to the target's, through its waypoints.
 pub fn flow_points(
@@ -270,20 +235,6 @@ pub fn midpoint(points: &[(f64, f64)]) -> (f64, f64) {
         left -= len;
     }
     points.first().copied().unwrap_or((0.0, 0.0))
-}
-
-/// How deep an element is nested (0 at the top level).
-pub fn depth(model: &ThreatModel, id: &str) -> usize {
-    let mut depth = 0;
-    let mut at = model.element(id).and_then(|e| e.parent.as_deref());
-    while let Some(parent) = at {
-        depth += 1;
-        if depth > model.elements.len() {
-            break;
-        }
-        at = model.element(parent).and_then(|e| e.parent.as_deref());
-    }
-    depth
 }
 
 /// `id` and everything nested in it, at any depth.

@@ -5,7 +5,7 @@
 //! placed as the editor places them (`analysis::layout::fill_missing`, on a copy).
 
 use super::{clean, text_width, Pages, MARGIN, WIDTH};
-use analysis::layout::{fill_missing, MIN_BOUNDARY, NODE_HEIGHT, NODE_WIDTH};
+use analysis::layout::{border_point, depth, drawn_geometry as geometry, fill_missing};
 use analysis::model::{Geometry, Kind};
 use analysis::ThreatModel;
 use printpdf::{
@@ -39,40 +39,6 @@ fn frame_colour(kind: Kind) -> (u8, u8, u8) {
         Kind::CloudAccount => INK_SOFT,
         _ => ACCENT,
     }
-}
-
-/// The box an element is drawn in (a default size when it has none), as the editor does.
-fn geometry(e: &analysis::model::Element) -> Geometry {
-    let mut g = e.geometry.unwrap_or_default();
-    if g.width <= 0.0 || g.height <= 0.0 {
-        (g.width, g.height) = if e.kind.kind().is_boundary() {
-            MIN_BOUNDARY
-        } else {
-            (NODE_WIDTH, NODE_HEIGHT)
-        };
-    }
-    g
-}
-
-/// Where the segment from the centre of `g` towards `(tx, ty)` leaves the box.
-fn border_point(g: &Geometry, tx: f64, ty: f64) -> (f64, f64) {
-    let (cx, cy) = (g.x + g.width / 2.0, g.y + g.height / 2.0);
-    let (dx, dy) = (tx - cx, ty - cy);
-    if dx == 0.0 && dy == 0.0 {
-        return (cx, cy);
-    }
-    let sx = if dx != 0.0 {
-        (g.width / 2.0) / dx.abs()
-    } else {
-        f64::INFINITY
-    };
-    let sy = if dy != 0.0 {
-        (g.height / 2.0) / dy.abs()
-    } else {
-        f64::INFINITY
-    };
-    let s = sx.min(sy).min(1.0);
-    (cx + dx * s, cy + dy * s)
 }
 
 /// Model coordinates (y down) to page points (y up), fitted into a box of the page.
@@ -309,20 +275,6 @@ pub(super) fn diagram_page(out: &mut Pages, model: &ThreatModel) {
         let ink = colour(faded(out_of_scope, INK_SOFT));
         out.coloured_text(at, BuiltinFont::Helvetica, size, &kind, ink);
     }
-}
-
-/// How deep an element is nested (0 at the top level; cycles stop at the element count).
-fn depth(model: &ThreatModel, id: &str) -> usize {
-    let mut depth = 0;
-    let mut at = model.element(id).and_then(|e| e.parent.as_deref());
-    while let Some(parent) = at {
-        depth += 1;
-        if depth > model.elements.len() {
-            break;
-        }
-        at = model.element(parent).and_then(|e| e.parent.as_deref());
-    }
-    depth
 }
 
 #[cfg(test)]
