@@ -9,6 +9,7 @@ pub mod api;
 pub mod browser;
 pub mod components;
 pub mod diagram;
+pub mod erase;
 pub mod hooks;
 pub mod pages;
 pub mod security;

@@ -4,6 +4,7 @@
 //! server's HTML and the first hydrated view agree.
 
 use crate::api::{use_api, use_session, ApiError, Viewer};
+use crate::erase::Erase;
 use crate::hooks::use_hydrated;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -37,13 +38,13 @@ pub fn TopBar() -> impl IntoView {
     });
 
     let user_part = move || match session.viewer.get() {
-        Viewer::Unknown => ().into_any(),
+        Viewer::Unknown => ().erase(),
         Viewer::SignedOut => view! {
             <a class="topbar-action" href="/signin">
                 "Sign in"
             </a>
         }
-        .into_any(),
+        .erase(),
         Viewer::SignedIn(user) => view! {
             <span class="who" data-testid="signed-in-as">
                 <span class="visually-hidden">"Signed in as "</span>
@@ -60,7 +61,7 @@ pub fn TopBar() -> impl IntoView {
                 {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
             </button>
         }
-        .into_any(),
+        .erase(),
     };
 
     // The links for signed-in people; the API reference is public.
@@ -94,7 +95,7 @@ pub fn TopBar() -> impl IntoView {
             </div>
         </header>
     }
-    .into_any()
+    .erase()
 }
 
 /// Light or dark, remembered in this browser (`localStorage`); until chosen, the system's
@@ -120,7 +121,7 @@ fn ThemeToggle() -> impl IntoView {
             {move || if dark.get() == Some(true) { "☀" } else { "☾" }}
         </button>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(feature = "hydrate")]

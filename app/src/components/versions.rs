@@ -7,6 +7,7 @@
 use crate::api::{element_names, use_api, ApiError, ModelView, NewVersion, VersionView};
 use crate::browser::{copy_text, short_time};
 use crate::components::{error_message, invalid, FormError, Submit};
+use crate::erase::Erase;
 use crate::hooks::{redirect_on_401, use_error_report, use_hydrated};
 use analysis::ModelDiff;
 use leptos::prelude::*;
@@ -149,18 +150,18 @@ pub fn VersionsPanel(
     };
 
     let list = move || match versions.get() {
-        None => view! { <p class="hint" role="status">"Loading versions…"</p> }.into_any(),
+        None => view! { <p class="hint" role="status">"Loading versions…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
         Some(Ok(list)) if list.is_empty() => {
-            view! { <p class="hint">"No versions yet: save one to compare later."</p> }.into_any()
+            view! { <p class="hint">"No versions yet: save one to compare later."</p> }.erase()
         }
         Some(Ok(list)) => view! {
             <VersionList list=list.clone() compare=compare hydrated=hydrated/>
             <DiffChooser list=list compare=compare hydrated=hydrated/>
         }
-        .into_any(),
+        .erase(),
     };
 
     view! {
@@ -187,7 +188,7 @@ pub fn VersionsPanel(
             <DiffView model_id=model_id compare=compare revision=revision/>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The versions, newest first, each with its hash and a button to compare it with the draft.
@@ -220,7 +221,7 @@ fn VersionList(
             </table>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -280,7 +281,7 @@ fn VersionRow(
             </td>
         </tr>
     }
-    .into_any()
+    .erase()
 }
 
 /// Two selects (from, to: a version or the draft) and Compare.
@@ -354,7 +355,7 @@ fn DiffChooser(
             </button>
         </form>
     }
-    .into_any()
+    .erase()
 }
 
 /// The diff on show, fetched again when the comparison or the revision changes.
@@ -387,26 +388,26 @@ fn DiffView(
         }
     });
     let body = move || match diff.get() {
-        None => view! { <p class="hint" role="status">"Comparing…"</p> }.into_any(),
+        None => view! { <p class="hint" role="status">"Comparing…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
-        Some(Ok(None)) => ().into_any(),
+        Some(Ok(None)) => ().erase(),
         Some(Ok(Some((diff, _)))) if diff.is_empty() => {
-            view! { <p class="hint">"No differences: the two are the same."</p> }.into_any()
+            view! { <p class="hint">"No differences: the two are the same."</p> }.erase()
         }
         Some(Ok(Some((diff, names)))) => diff_sections(&diff, &names)
             .into_iter()
             .map(|section| view! { <DiffSectionView section=section/> })
             .collect_view()
-            .into_any(),
+            .erase(),
     };
     view! {
         <section class="diff" aria-label="Changes" data-testid="diff">
             {body}
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -453,7 +454,7 @@ fn DiffSectionView(section: DiffSection) -> impl IntoView {
             {changed}
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(test)]

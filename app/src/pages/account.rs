@@ -9,6 +9,7 @@ use crate::api::{
 };
 use crate::browser::{short_date, short_time};
 use crate::components::{error_message, invalid, CopyField, FormError, Submit};
+use crate::erase::Erase;
 use crate::hooks::{redirect_on_401, use_error_report, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,7 +50,7 @@ pub fn AccountPage() -> impl IntoView {
             <SessionsSection hydrated=hydrated sessions=sessions/>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// Change the password, with the current one.
@@ -143,7 +144,7 @@ fn PasswordSection(
             </form>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// The expiry choices for a new token, in days.
@@ -232,13 +233,11 @@ fn TokensSection(hydrated: ReadSignal<bool>) -> impl IntoView {
     };
 
     let list = move || match tokens.get() {
-        None => view! { <p class="hint">"Loading…"</p> }.into_any(),
+        None => view! { <p class="hint">"Loading…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
-        Some(Ok(list)) if list.is_empty() => {
-            view! { <p class="hint">"No API tokens."</p> }.into_any()
-        }
+        Some(Ok(list)) if list.is_empty() => view! { <p class="hint">"No API tokens."</p> }.erase(),
         Some(Ok(list)) => {
             let rows = list
                 .into_iter()
@@ -289,7 +288,7 @@ fn TokensSection(hydrated: ReadSignal<bool>) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             }
-            .into_any()
+            .erase()
         }
     };
 
@@ -354,7 +353,7 @@ fn TokensSection(hydrated: ReadSignal<bool>) -> impl IntoView {
             {list}
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// The sessions of the account; this browser's is marked, and revoking it signs out.
@@ -388,9 +387,9 @@ fn SessionsSection(
     });
 
     let list = move || match sessions.get() {
-        None => view! { <p class="hint">"Loading…"</p> }.into_any(),
+        None => view! { <p class="hint">"Loading…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
         Some(Ok(list)) => {
             let rows = list
@@ -449,7 +448,7 @@ fn SessionsSection(
                     <tbody>{rows}</tbody>
                 </table>
             }
-            .into_any()
+            .erase()
         }
     };
 
@@ -460,5 +459,5 @@ fn SessionsSection(
             {list}
         </section>
     }
-    .into_any()
+    .erase()
 }

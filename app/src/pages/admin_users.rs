@@ -4,6 +4,7 @@
 use crate::api::{use_api, AdminUser, ApiError, ResetLink, UserChange};
 use crate::browser::{short_date, short_time};
 use crate::components::{error_message, CopyField, FormError};
+use crate::erase::Erase;
 use crate::hooks::{redirect_on_401, use_error_report, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -91,9 +92,9 @@ pub fn AdminUsersPage() -> impl IntoView {
     };
 
     let table = move || match users.get() {
-        None => view! { <p class="hint">"Loading…"</p> }.into_any(),
+        None => view! { <p class="hint">"Loading…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
         Some(Ok(list)) => {
             let rows = list
@@ -180,7 +181,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                     </table>
                 </div>
             }
-            .into_any()
+            .erase()
         }
     };
 
@@ -194,5 +195,5 @@ pub fn AdminUsersPage() -> impl IntoView {
             {table}
         </section>
     }
-    .into_any()
+    .erase()
 }

@@ -4,6 +4,7 @@
 
 use crate::api::{use_api, use_session, AuditEvent, AuditPage, TeamView};
 use crate::browser::{encode, short_time, utc_from_input};
+use crate::erase::Erase;
 use crate::hooks::{redirect_on_401, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -165,12 +166,12 @@ pub fn AuditPage() -> impl IntoView {
     };
 
     let results = move || match page.get() {
-        None | Some(Ok(None)) => view! { <p class="hint">"Loading…"</p> }.into_any(),
+        None | Some(Ok(None)) => view! { <p class="hint">"Loading…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
         Some(Ok(Some(page))) if page.events.is_empty() => {
-            view! { <p class="hint">"No events match."</p> }.into_any()
+            view! { <p class="hint">"No events match."</p> }.erase()
         }
         Some(Ok(Some(page))) => {
             let rows = page.events.into_iter().map(event_row).collect_view();
@@ -193,7 +194,7 @@ pub fn AuditPage() -> impl IntoView {
                     </table>
                 </div>
             }
-            .into_any()
+            .erase()
         }
     };
 
@@ -253,7 +254,7 @@ pub fn AuditPage() -> impl IntoView {
             </div>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 fn event_row(event: AuditEvent) -> impl IntoView {
@@ -282,5 +283,5 @@ fn event_row(event: AuditEvent) -> impl IntoView {
             <td class="mono details" title=request>{details}</td>
         </tr>
     }
-    .into_any()
+    .erase()
 }

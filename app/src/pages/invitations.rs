@@ -11,6 +11,7 @@ use crate::api::{
 };
 use crate::browser::{encode, fragment_param, short_time, signin_href};
 use crate::components::{error_message, FormError};
+use crate::erase::Erase;
 use crate::hooks::{use_error_report, use_fragment, use_hydrated, use_signin_redirect};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -122,11 +123,11 @@ pub fn InvitationsPage() -> impl IntoView {
     let invitation = move || {
         let token = token.get()?;
         let body = match preview.get() {
-            None => view! { <p class="hint">"Loading the invitation…"</p> }.into_any(),
+            None => view! { <p class="hint">"Loading the invitation…"</p> }.erase(),
             Some(Err(err)) => {
-                view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+                view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
             }
-            Some(Ok(None)) => ().into_any(),
+            Some(Ok(None)) => ().erase(),
             Some(Ok(Some(preview))) => {
                 let here = format!("/invitations#token={}", encode(&token));
                 let signup = format!("/signup#invitation={}", encode(&token));
@@ -141,7 +142,7 @@ pub fn InvitationsPage() -> impl IntoView {
                     </p>
                 };
                 let act = move || match session.viewer.get() {
-                    Viewer::Unknown => view! { <p class="hint">"Loading…"</p> }.into_any(),
+                    Viewer::Unknown => view! { <p class="hint">"Loading…"</p> }.erase(),
                     Viewer::SignedOut => view! {
                         <p>"To accept, sign in or create an account with the invited address."</p>
                         <p class="actions">
@@ -149,8 +150,8 @@ pub fn InvitationsPage() -> impl IntoView {
                             <a class="button secondary" href=signup.clone()>"Create an account"</a>
                         </p>
                     }
-                    .into_any(),
-                    Viewer::SignedIn(_) if accepted.get().is_some() => ().into_any(),
+                    .erase(),
+                    Viewer::SignedIn(_) if accepted.get().is_some() => ().erase(),
                     Viewer::SignedIn(user) => {
                         let token = token.clone();
                         view! {
@@ -168,10 +169,10 @@ pub fn InvitationsPage() -> impl IntoView {
                                 {move || if accept_token.pending().get() { "Accepting…" } else { "Accept invitation" }}
                             </button>
                         }
-                        .into_any()
+                        .erase()
                     }
                 };
-                view! { {summary} {act} }.into_any()
+                view! { {summary} {act} }.erase()
             }
         };
         Some(view! {
@@ -185,10 +186,10 @@ pub fn InvitationsPage() -> impl IntoView {
     let list = move || match mine.get() {
         None | Some(Ok(None)) => None,
         Some(Err(err)) => {
-            Some(view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any())
+            Some(view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase())
         }
         Some(Ok(Some(list))) if list.is_empty() => {
-            Some(view! { <p class="hint">"No pending invitations."</p> }.into_any())
+            Some(view! { <p class="hint">"No pending invitations."</p> }.erase())
         }
         Some(Ok(Some(list))) => {
             let items = list
@@ -237,7 +238,7 @@ pub fn InvitationsPage() -> impl IntoView {
                     }
                 })
                 .collect_view();
-            Some(view! { <ul class="item-list">{items}</ul> }.into_any())
+            Some(view! { <ul class="item-list">{items}</ul> }.erase())
         }
     };
     let signed_in = move || matches!(session.viewer.get(), Viewer::SignedIn(_));
@@ -259,5 +260,5 @@ pub fn InvitationsPage() -> impl IntoView {
             </section>
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -3,6 +3,7 @@
 
 use crate::api::{use_api, use_session, ApiError, PasswordReset, Viewer};
 use crate::components::{error_message, invalid, FormError, Submit};
+use crate::erase::Erase;
 use crate::hooks::{use_fragment_param, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -105,5 +106,5 @@ pub fn ResetPasswordPage() -> impl IntoView {
             </Show>
         </section>
     }
-    .into_any()
+    .erase()
 }

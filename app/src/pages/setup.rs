@@ -6,6 +6,7 @@ use crate::api::{
     use_api, use_session, ApiError, Credentials, SetupRequest, SignedIn, UserView, Viewer,
 };
 use crate::components::{error_message, invalid, FormError, Submit};
+use crate::erase::Erase;
 use crate::hooks::{use_fragment_param, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -151,5 +152,5 @@ pub fn SetupPage() -> impl IntoView {
             </form>
         </section>
     }
-    .into_any()
+    .erase()
 }

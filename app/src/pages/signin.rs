@@ -5,6 +5,7 @@
 use crate::api::{use_api, use_session, ApiError, Credentials, SignedIn, Viewer};
 use crate::browser::{local_path, signup_href};
 use crate::components::{error_message, FormError, Submit};
+use crate::erase::Erase;
 use crate::hooks::{use_fragment_param, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -112,5 +113,5 @@ pub fn SignInPage() -> impl IntoView {
             </p>
         </section>
     }
-    .into_any()
+    .erase()
 }

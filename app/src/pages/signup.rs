@@ -9,6 +9,7 @@ use crate::api::{
 };
 use crate::browser::{fragment_param, local_path};
 use crate::components::{error_message, invalid, FormError, Submit};
+use crate::erase::Erase;
 use crate::hooks::{use_fragment, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -130,21 +131,21 @@ pub fn SignUpPage() -> impl IntoView {
     };
 
     let status = move || match offer.get() {
-        Offer::Loading => view! { <p class="hint">"Loading…"</p> }.into_any(),
-        Offer::Open => ().into_any(),
+        Offer::Loading => view! { <p class="hint">"Loading…"</p> }.erase(),
+        Offer::Open => ().erase(),
         Offer::Invited(preview) => view! {
             <p class="notice">
                 "You are invited to join " <strong>{preview.team_name}</strong> " as "
                 {role_label(&preview.role)} ". Your account will use the invited address."
             </p>
         }
-        .into_any(),
+        .erase(),
         Offer::Closed(message) => view! {
             <p class="notice" role="alert">
                 {message}
             </p>
         }
-        .into_any(),
+        .erase(),
     };
     let form_usable = move || matches!(offer.get(), Offer::Open | Offer::Invited(_));
 
@@ -210,5 +211,5 @@ pub fn SignUpPage() -> impl IntoView {
             <p class="hint">"Already have an account? " <a href="/signin">"Sign in"</a></p>
         </section>
     }
-    .into_any()
+    .erase()
 }

@@ -8,6 +8,7 @@ use crate::api::{
 };
 use crate::browser::{short_date, short_time};
 use crate::components::{error_message, invalid, CopyField, FormError, Submit};
+use crate::erase::Erase;
 use crate::hooks::{redirect_on_401, use_error_report, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -46,13 +47,13 @@ pub fn TeamPage() -> impl IntoView {
     });
 
     let heading = move || match team.get() {
-        None => view! { <h1>"Team"</h1> <p class="hint">"Loading…"</p> }.into_any(),
+        None => view! { <h1>"Team"</h1> <p class="hint">"Loading…"</p> }.erase(),
         Some(Err(err)) => view! {
             <h1>"Team"</h1>
             <p class="form-error" role="alert">{err.to_string()}</p>
             <p><a href="/teams">"Back to your teams"</a></p>
         }
-        .into_any(),
+        .erase(),
         Some(Ok(team)) => {
             let role = team
                 .role
@@ -63,7 +64,7 @@ pub fn TeamPage() -> impl IntoView {
                 <h1>{team.name.clone()}</h1>
                 <p class="meta" data-testid="my-role">{role}</p>
             }
-            .into_any()
+            .erase()
         }
     };
 
@@ -82,7 +83,7 @@ pub fn TeamPage() -> impl IntoView {
             </Show>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The members, with role selects and Remove buttons for owners, and Leave for oneself.
@@ -177,9 +178,9 @@ fn MembersSection(
                             {options}
                         </select>
                     }
-                    .into_any()
+                    .erase()
                 } else {
-                    view! { <span>{role_label(&member.role)}</span> }.into_any()
+                    view! { <span>{role_label(&member.role)}</span> }.erase()
                 };
                 let action = (owner || myself).then(|| {
                     let (user_id, name) = (member.user_id.clone(), member.name.clone());
@@ -215,9 +216,9 @@ fn MembersSection(
     };
 
     let table = move || match members.get() {
-        None => view! { <p class="hint">"Loading…"</p> }.into_any(),
+        None => view! { <p class="hint">"Loading…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
         Some(Ok(list)) => view! {
             <table class="table" id="members">
@@ -236,7 +237,7 @@ fn MembersSection(
                 <tbody>{rows(list)}</tbody>
             </table>
         }
-        .into_any(),
+        .erase(),
     };
 
     view! {
@@ -247,7 +248,7 @@ fn MembersSection(
             {table}
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// Owners only: invite by e-mail (the link is shown to copy), and the pending invitations.
@@ -338,12 +339,12 @@ fn InvitationsSection(hydrated: ReadSignal<bool>, team_id: Memo<String>) -> impl
     };
 
     let list = move || match pending.get() {
-        None => view! { <p class="hint">"Loading…"</p> }.into_any(),
+        None => view! { <p class="hint">"Loading…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
         Some(Ok(list)) if list.is_empty() => {
-            view! { <p class="hint">"No pending invitations."</p> }.into_any()
+            view! { <p class="hint">"No pending invitations."</p> }.erase()
         }
         Some(Ok(list)) => {
             let rows = list
@@ -391,7 +392,7 @@ fn InvitationsSection(hydrated: ReadSignal<bool>, team_id: Memo<String>) -> impl
                     <tbody>{rows}</tbody>
                 </table>
             }
-            .into_any()
+            .erase()
         }
     };
 
@@ -440,5 +441,5 @@ fn InvitationsSection(hydrated: ReadSignal<bool>, team_id: Memo<String>) -> impl
             {list}
         </section>
     }
-    .into_any()
+    .erase()
 }

@@ -4,6 +4,7 @@
 use crate::api::{role_label, use_api, ApiError, TeamName, TeamView};
 use crate::browser::short_date;
 use crate::components::{error_message, invalid, FormError, Submit};
+use crate::erase::Erase;
 use crate::hooks::{redirect_on_401, use_error_report, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,11 +42,11 @@ pub fn TeamsPage() -> impl IntoView {
 
     let list = move || {
         match teams.get() {
-        None => view! { <p class="hint">"Loading…"</p> }.into_any(),
-        Some(Err(err)) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+        None => view! { <p class="hint">"Loading…"</p> }.erase(),
+        Some(Err(err)) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase(),
         Some(Ok(list)) if list.is_empty() => {
             view! { <p class="hint">"You are in no team yet. Create one, or accept an invitation."</p> }
-                .into_any()
+                .erase()
         }
         Some(Ok(list)) => {
             let items = list
@@ -64,7 +65,7 @@ pub fn TeamsPage() -> impl IntoView {
                     }
                 })
                 .collect_view();
-            view! { <ul class="item-list">{items}</ul> }.into_any()
+            view! { <ul class="item-list">{items}</ul> }.erase()
         }
     }
     };
@@ -105,5 +106,5 @@ pub fn TeamsPage() -> impl IntoView {
             </section>
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -3,6 +3,7 @@
 
 use crate::api::{use_api, ModelView};
 use crate::components::VersionsPanel;
+use crate::erase::Erase;
 use crate::hooks::{redirect_on_401, use_hydrated};
 use crate::pages::register::use_model_id;
 use leptos::prelude::*;
@@ -45,5 +46,5 @@ pub fn VersionsPage() -> impl IntoView {
             </section>
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -8,6 +8,7 @@ mod node;
 mod spec;
 
 use crate::api::{use_api, BASE};
+use crate::erase::Erase;
 use crate::hooks::use_hydrated;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,21 +41,22 @@ pub fn ApiDocsPage() -> impl IntoView {
 
     let introduction = move || {
         document.with(|d| match d {
-            Some(Ok(doc)) => render_all(introduction_nodes(doc)).into_any(),
+            Some(Ok(doc)) => render_all(introduction_nodes(doc)).erase(),
             _ => view! {
                 <dl class="api-facts">
                     <dt>"Server URL"</dt>
                     <dd><code>{BASE}</code></dd>
                 </dl>
             }
-            .into_any(),
+            .erase(),
         })
     };
 
     let operations = move || {
         document.with(|d| match d {
-            None => view! { <p class="hint" role="status">"Loading the API description…"</p> }
-                .into_any(),
+            None => {
+                view! { <p class="hint" role="status">"Loading the API description…"</p> }.erase()
+            }
             Some(Err(err)) => view! {
                 <div class="api-error" role="alert">
                     <p class="form-error">
@@ -65,15 +67,15 @@ pub fn ApiDocsPage() -> impl IntoView {
                     </button>
                 </div>
             }
-            .into_any(),
-            Some(Ok(doc)) => operations_view(doc, filter).into_any(),
+            .erase(),
+            Some(Ok(doc)) => operations_view(doc, filter).erase(),
         })
     };
 
     let schemas = move || {
         document.with(|d| match d {
-            Some(Ok(doc)) => schemas_view(doc).into_any(),
-            _ => ().into_any(),
+            Some(Ok(doc)) => schemas_view(doc).erase(),
+            _ => ().erase(),
         })
     };
 
@@ -129,7 +131,7 @@ pub fn ApiDocsPage() -> impl IntoView {
             {schemas}
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// Goes to the element the address's fragment names, if it exists now.

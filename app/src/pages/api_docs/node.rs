@@ -4,6 +4,7 @@
 //! typed `view!` per shape: every element goes through [`render`], a single generic path,
 //! which keeps the wasm small (each distinct Leptos view type adds its own code).
 
+use crate::erase::Erase;
 use leptos::html::custom;
 use leptos::prelude::*;
 
@@ -70,7 +71,7 @@ impl Node {
 /// The view of `node`.
 pub fn render(node: Node) -> AnyView {
     match node {
-        Node::Text(value) => value.into_any(),
+        Node::Text(value) => value.erase(),
         Node::Element {
             tag,
             class,
@@ -82,7 +83,7 @@ pub fn render(node: Node) -> AnyView {
             .attr("id", id)
             .attr("href", href)
             .child(render_all(children))
-            .into_any(),
+            .erase(),
     }
 }
 

@@ -8,6 +8,7 @@ use super::TeamSelect;
 use crate::api::{use_api, ApiError, Imported, Method, TeamView};
 use crate::browser::{read_file, PickedFile};
 use crate::components::{error_message, FormError, Submit};
+use crate::erase::Erase;
 use crate::hooks::use_error_report;
 use leptos::prelude::*;
 
@@ -104,7 +105,7 @@ pub fn ImportForm(
     let result = move || {
         done.get().map(|imported| {
             let warnings = if imported.warnings.is_empty() {
-                view! { <p>"Imported without warnings."</p> }.into_any()
+                view! { <p>"Imported without warnings."</p> }.erase()
             } else {
                 let items = imported
                     .warnings
@@ -115,7 +116,7 @@ pub fn ImportForm(
                     <p>{format!("{} warnings:", imported.warnings.len())}</p>
                     <ul class="import-warnings" aria-label="Import warnings">{items}</ul>
                 }
-                .into_any()
+                .erase()
             };
             view! {
                 <div class="reveal" role="status" data-testid="import-result">
@@ -182,5 +183,5 @@ pub fn ImportForm(
             {result}
         </form>
     }
-    .into_any()
+    .erase()
 }

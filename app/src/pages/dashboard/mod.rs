@@ -10,6 +10,7 @@ mod summary;
 use crate::api::{use_api, ApiError, ModelPage, ModelSummary, ModelView, NewModel, TeamView};
 use crate::browser::short_time;
 use crate::components::{error_message, invalid, FormError, Submit};
+use crate::erase::Erase;
 use crate::hooks::{redirect_on_401, use_error_report, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,9 +41,9 @@ pub fn DashboardPage() -> impl IntoView {
     let team_list = Signal::derive(move || teams.get().and_then(Result::ok).unwrap_or_default());
 
     let lists = move || match teams.get() {
-        None => view! { <p class="hint" role="status">"Loading your teams…"</p> }.into_any(),
+        None => view! { <p class="hint" role="status">"Loading your teams…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
         Some(Ok(list)) if list.is_empty() => view! {
             <section class="page">
@@ -55,12 +56,12 @@ pub fn DashboardPage() -> impl IntoView {
                 </p>
             </section>
         }
-        .into_any(),
+        .erase(),
         Some(Ok(list)) => list
             .into_iter()
             .map(|team| view! { <TeamModels team=team q=q refresh=refresh hydrated=hydrated/> })
             .collect_view()
-            .into_any(),
+            .erase(),
     };
 
     view! {
@@ -89,7 +90,7 @@ pub fn DashboardPage() -> impl IntoView {
             {lists}
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The team select shared by the new-model and import forms.
@@ -127,7 +128,7 @@ pub(crate) fn TeamSelect(
             </select>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// A new model, blank or from the reference architecture; it opens in the editor.
@@ -219,7 +220,7 @@ fn NewModelForm(teams: Signal<Vec<TeamView>>, hydrated: ReadSignal<bool>) -> imp
             <FormError message=error_message(error)/>
         </form>
     }
-    .into_any()
+    .erase()
 }
 
 /// One team's models, and for its owners, its trash.
@@ -243,9 +244,9 @@ fn TeamModels(
     let title_id = format!("team-{}-models", team.id);
 
     let list = move || match models.get() {
-        None => view! { <p class="hint" role="status">"Loading models…"</p> }.into_any(),
+        None => view! { <p class="hint" role="status">"Loading models…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
         Some(Ok(page)) if page.models.is_empty() => {
             let hint = if !q.with(|q| q.trim().is_empty()) {
@@ -255,7 +256,7 @@ fn TeamModels(
             } else {
                 "No models yet. Editors and owners of this team can create them."
             };
-            view! { <p class="hint">{hint}</p> }.into_any()
+            view! { <p class="hint">{hint}</p> }.erase()
         }
         Some(Ok(page)) => {
             let more = (page.total > page.models.len() as i64).then(|| {
@@ -273,7 +274,7 @@ fn TeamModels(
                 <ModelTable models=page.models is_owner=is_owner refresh=refresh hydrated=hydrated/>
                 {more}
             }
-            .into_any()
+            .erase()
         }
     };
 
@@ -284,7 +285,7 @@ fn TeamModels(
             {is_owner.then(|| view! { <Trash team_id=team_id refresh=refresh hydrated=hydrated/> })}
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// A team's models as a table.
@@ -320,7 +321,7 @@ fn ModelTable(
             </table>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// One model: its link, figures, severity bar, register link and (owners) delete with a
@@ -358,7 +359,7 @@ fn ModelRow(
 
     let actions = move || {
         if !is_owner {
-            return ().into_any();
+            return ().erase();
         }
         if confirming.get() {
             view! {
@@ -386,7 +387,7 @@ fn ModelRow(
                     </button>
                 </span>
             }
-            .into_any()
+            .erase()
         } else {
             view! {
                 <button
@@ -399,7 +400,7 @@ fn ModelRow(
                     "Delete"
                 </button>
             }
-            .into_any()
+            .erase()
         }
     };
 
@@ -427,7 +428,7 @@ fn ModelRow(
             </td>
         </tr>
     }
-    .into_any()
+    .erase()
 }
 
 /// A small bar of the open threats by severity (SVG: no inline style under the pages' policy).
@@ -461,7 +462,7 @@ fn SeverityBar(counts: crate::api::SeverityCounts) -> impl IntoView {
             {rects}
         </svg>
     }
-    .into_any()
+    .erase()
 }
 
 /// A team's trash (owners): models deleted within 30 days, with Restore.
@@ -496,13 +497,13 @@ fn Trash(
 
     let list = move || {
         match trash.get() {
-        None => view! { <p class="hint">"Loading the trash…"</p> }.into_any(),
+        None => view! { <p class="hint">"Loading the trash…"</p> }.erase(),
         Some(Err(err)) => {
-            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+            view! { <p class="form-error" role="alert">{err.to_string()}</p> }.erase()
         }
         Some(Ok(page)) if page.models.is_empty() => {
             view! { <p class="hint">"The trash is empty. Deleted models stay here for 30 days."</p> }
-                .into_any()
+                .erase()
         }
         Some(Ok(page)) => {
             let items = page
@@ -532,7 +533,7 @@ fn Trash(
                 }
             })
             .collect_view();
-            view! { <ul class="item-list">{items}</ul> }.into_any()
+            view! { <ul class="item-list">{items}</ul> }.erase()
         }
     }
     };
@@ -545,5 +546,5 @@ fn Trash(
             {list}
         </details>
     }
-    .into_any()
+    .erase()
 }

@@ -9,6 +9,7 @@ use crate::diagram::{
     boundary_at, centre, flow_label, flow_points, geometry_of, kind_icon, kind_label, midpoint,
     path_data, severity_class, with_descendants,
 };
+use crate::erase::Erase;
 use analysis::model::{DataFlow, Element, ElementKind, Geometry, Kind, ThreatModel};
 use analysis::{Operation, Report, Severity};
 use leptos::prelude::*;
@@ -536,7 +537,7 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
             </g>
         </svg>
     }
-    .into_any()
+    .erase()
 }
 
 /// Severity badges per element or flow id.
@@ -778,7 +779,7 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
                 </rect>
             </g>
         }
-        .into_any()
+        .erase()
     } else {
         view! {
             <g class=class transform=translate data-element-id=id_attr aria-label=aria on:pointerdown=on_down>
@@ -794,7 +795,7 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
                 </circle>
             </g>
         }
-        .into_any()
+        .erase()
     }
 }
 
@@ -902,7 +903,7 @@ fn FlowLine(id: String) -> impl IntoView {
             <text class="flow-label" x=lx y=ly text-anchor="middle">{text}</text>
         </g>
     }
-    .into_any()
+    .erase()
 }
 
 /// Defence-in-depth paths thinner than required, drawn through their hops when asked.
@@ -947,7 +948,7 @@ fn ThinPaths(report: Memo<Report>) -> impl IntoView {
             }}
         </g>
     }
-    .into_any()
+    .erase()
 }
 
 /// The rubber band and the flow being drawn.

@@ -14,6 +14,7 @@ pub mod state;
 mod threats;
 
 use crate::components::VersionsPanel;
+use crate::erase::Erase;
 use crate::hooks::{use_hydrated, use_signin_redirect};
 #[cfg(feature = "hydrate")]
 use analysis::model::{DataFlow, Element};
@@ -81,7 +82,7 @@ pub fn EditorPage() -> impl IntoView {
     keyboard(ed, canvas);
 
     let body = move || match ed.loaded.get() {
-        None => view! { <p class="loading" role="status">"Loading the model…"</p> }.into_any(),
+        None => view! { <p class="loading" role="status">"Loading the model…"</p> }.erase(),
         Some(Err(err)) => view! {
             <div class="page">
                 <h1>"Model"</h1>
@@ -89,8 +90,8 @@ pub fn EditorPage() -> impl IntoView {
                 <p><a href="/models">"Back to the models"</a></p>
             </div>
         }
-        .into_any(),
-        Some(Ok(())) => view! { <Workbench report=report tab=tab hydrated=hydrated/> }.into_any(),
+        .erase(),
+        Some(Ok(())) => view! { <Workbench report=report tab=tab hydrated=hydrated/> }.erase(),
     };
     view! {
         <Title text=move || ed.model.with(|m| if m.name.is_empty() { "Model".to_string() } else { m.name.clone() })/>
@@ -98,7 +99,7 @@ pub fn EditorPage() -> impl IntoView {
             {body}
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -140,9 +141,9 @@ fn Workbench(
                 </div>
                 <div class="tab-body" role="tabpanel">
                     {move || match tab.get() {
-                        Tab::Properties => view! { <Properties/> }.into_any(),
-                        Tab::Threats => view! { <ThreatsPanel report=report/> }.into_any(),
-                        Tab::Versions => view! { <VersionsPanel model_id=model_id.clone() revision=revision/> }.into_any(),
+                        Tab::Properties => view! { <Properties/> }.erase(),
+                        Tab::Threats => view! { <ThreatsPanel report=report/> }.erase(),
+                        Tab::Versions => view! { <VersionsPanel model_id=model_id.clone() revision=revision/> }.erase(),
                     }}
                 </div>
             </aside>
@@ -202,7 +203,7 @@ fn Toolbar() -> impl IntoView {
             <a class="button secondary small" href=format!("/api/v1/models/{id}/diagram?format=png") download="" title="Download the diagram as a PNG image">"PNG"</a>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// A message about a conflict or a refused edit, until dismissed.
@@ -270,7 +271,7 @@ fn Overview() -> impl IntoView {
             }}
         </svg>
     }
-    .into_any()
+    .erase()
 }
 
 /// The editor's keys, on the window while the page is open.

@@ -5,6 +5,7 @@
 use super::canvas::{new_element, Canvas};
 use super::state::Editor;
 use crate::diagram::{kind_icon, kind_label, kind_type, PALETTE};
+use crate::erase::Erase;
 use analysis::model::{DataFlow, Element, Kind, ThreatModel};
 use analysis::Operation;
 use leptos::prelude::*;
@@ -66,7 +67,7 @@ pub fn Palette(hydrated: ReadSignal<bool>) -> impl IntoView {
             {groups}
         </nav>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(feature = "hydrate")]
@@ -287,13 +288,13 @@ pub fn Properties() -> impl IntoView {
                     "Select an element or flow to see its properties. Drag a kind from the palette to add one; drag from the round handle on an element's right edge to another element to draw a data flow."
                 </p>
             }
-            .into_any(),
+            .erase(),
             Selected::Many(n) => view! {
                 <p class="empty">{format!("{n} items selected. Drag to move them together, or press Delete to remove them.")}</p>
             }
-            .into_any(),
-            Selected::Element(e) => view! { <ElementForm id=e.id.clone()/> }.into_any(),
-            Selected::Flow(f) => view! { <FlowForm id=f.id.clone()/> }.into_any(),
+            .erase(),
+            Selected::Element(e) => view! { <ElementForm id=e.id.clone()/> }.erase(),
+            Selected::Flow(f) => view! { <FlowForm id=f.id.clone()/> }.erase(),
         }
     }
 }
@@ -356,7 +357,7 @@ fn ElementForm(id: String) -> impl IntoView {
             <DeleteButton target=id.clone()/>
         </form>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -387,7 +388,7 @@ fn FlowForm(id: String) -> impl IntoView {
             <DeleteButton target=id.clone()/>
         </form>
     }
-    .into_any()
+    .erase()
 }
 
 fn field_id(target: &str, property: &str) -> String {
@@ -497,7 +498,7 @@ fn PortField(target: String) -> impl IntoView {
             <p class="field-error" id=format!("{id}-error") role="status">{move || parsed().err()}</p>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// A property of the kind (or a flow's enumerations): a checkbox, a select, a reference or
@@ -524,7 +525,7 @@ fn KindField(target: String, property: String, label: &'static str, field: Field
                     <label for=id>{label}</label>
                 </div>
             }
-            .into_any()
+            .erase()
         }
         Field::Choice(options) => {
             let (t, p) = (target.clone(), property.clone());
@@ -543,7 +544,7 @@ fn KindField(target: String, property: String, label: &'static str, field: Field
                     </select>
                 </div>
             }
-            .into_any()
+            .erase()
         }
         Field::Ref(kind) => {
             let (t, p) = (target.clone(), property.clone());
@@ -570,7 +571,7 @@ fn KindField(target: String, property: String, label: &'static str, field: Field
                     </select>
                 </div>
             }
-            .into_any()
+            .erase()
         }
         Field::Refs(kind) => {
             let choices = ed.model.with_untracked(|m| of_kind(m, kind));
@@ -612,7 +613,7 @@ fn KindField(target: String, property: String, label: &'static str, field: Field
                     <ul class="checks">{boxes}</ul>
                 </fieldset>
             }
-            .into_any()
+            .erase()
         }
         Field::Rules => {
             let text = RwSignal::new(
@@ -650,7 +651,7 @@ fn KindField(target: String, property: String, label: &'static str, field: Field
                     <p class="field-error" role="status">{problem}</p>
                 </div>
             }
-            .into_any()
+            .erase()
         }
     }
 }
@@ -731,7 +732,7 @@ fn ScopeField(target: String) -> impl IntoView {
             </div>
         </Show>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -741,7 +742,7 @@ fn DeleteButton(target: String) -> impl IntoView {
     view! {
         <button type="button" class="danger" on:click=on_click>"Delete"</button>
     }
-    .into_any()
+    .erase()
 }
 
 /// Deletes elements and flows (flows first; a deleted boundary's children move up).

@@ -6,6 +6,7 @@
 
 use super::state::Editor;
 use crate::diagram::{severity_class, severity_label};
+use crate::erase::Erase;
 use analysis::model::{Decision, Status, Stride, UserThreat};
 use analysis::{Dread, Finding, Operation, Report};
 use leptos::prelude::*;
@@ -124,7 +125,7 @@ pub fn ThreatsPanel(report: Memo<Report>) -> impl IntoView {
                 </For>
             </Show>
         }
-        .into_any()
+        .erase()
     };
     view! {
         <section class="threats" aria-label="Threats">
@@ -152,7 +153,7 @@ pub fn ThreatsPanel(report: Memo<Report>) -> impl IntoView {
             <NewThreat/>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -180,7 +181,7 @@ fn ThreatGroup(name: String, rows: Vec<Row>) -> impl IntoView {
             <ul>{rows.into_iter().map(|row| view! { <ThreatRow row=row/> }).collect_view()}</ul>
         </details>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -207,7 +208,7 @@ fn ThreatRow(row: Row) -> impl IntoView {
             </button>
         </li>
     }
-    .into_any()
+    .erase()
 }
 
 /// Five DREAD sliders bound to `values`.
@@ -284,8 +285,8 @@ fn ThreatDetails(report: Memo<Report>) -> impl IntoView {
                     <button type="button" class="secondary" on:click=move |_| ed.threat.set(None)>"Close"</button>
                 </section>
             }
-            .into_any(),
-            Some(f) => view! { <DecisionForm finding=f/> }.into_any(),
+            .erase(),
+            Some(f) => view! { <DecisionForm finding=f/> }.erase(),
         }
     }
 }
@@ -467,7 +468,7 @@ fn DecisionForm(finding: Finding) -> impl IntoView {
             })}
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// Switches a rule off for the whole model, with a justification.
@@ -500,7 +501,7 @@ fn Suppress(rule: String) -> impl IntoView {
             </form>
         </details>
     }
-    .into_any()
+    .erase()
 }
 
 /// A person's own threat on an element or flow.
@@ -621,5 +622,5 @@ fn NewThreat() -> impl IntoView {
             </form>
         </details>
     }
-    .into_any()
+    .erase()
 }

@@ -7,6 +7,7 @@
 mod rows;
 
 use crate::api::{use_api, ModelView, ThreatsView};
+use crate::erase::Erase;
 use crate::hooks::{redirect_on_401, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -92,18 +93,18 @@ pub fn RegisterPage() -> impl IntoView {
 
     let body = move || {
         match all_rows.get() {
-        None => view! { <p class="hint" role="status">"Loading the threats…"</p> }.into_any(),
+        None => view! { <p class="hint" role="status">"Loading the threats…"</p> }.erase(),
         Some(Err(message)) => view! {
             <p class="form-error" role="alert">{message}</p>
             <p><a href="/models">"Back to your models"</a></p>
         }
-        .into_any(),
+        .erase(),
         Some(Ok(list)) if list.is_empty() => view! {
             <p class="hint">
                 "No threats yet. Draw the architecture in the editor: threats appear as elements and flows are added."
             </p>
         }
-        .into_any(),
+        .erase(),
         Some(Ok(list)) => {
             let list = StoredValue::new(list);
             view! {
@@ -111,7 +112,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <HeatMap list=list filter=filter hydrated=hydrated/>
                 <RegisterTable list=list filter=filter order=order hydrated=hydrated/>
             }
-            .into_any()
+            .erase()
         }
     }
     };
@@ -133,7 +134,7 @@ pub fn RegisterPage() -> impl IntoView {
             </section>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// Download links for every export format.
@@ -165,7 +166,7 @@ fn Exports(model_id: Memo<String>) -> impl IntoView {
             </div>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The filters above the table, with the live count.
@@ -289,7 +290,7 @@ fn Filters(
             </p>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// STRIDE × severity counts; a cell's button filters the table to it (again to clear).
@@ -377,7 +378,7 @@ fn HeatMap(
             </table>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The table, sorted by the chosen column, with only the rows the filters let through.
@@ -440,7 +441,7 @@ fn RegisterTable(
             </Show>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// One row of the table.
@@ -464,5 +465,5 @@ fn RegisterRow(row: Row) -> impl IntoView {
             <td class="nowrap">{row.due}</td>
         </tr>
     }
-    .into_any()
+    .erase()
 }
