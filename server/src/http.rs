@@ -60,7 +60,9 @@ pub fn router(state: AppState) -> Router {
         let leptos = leptos.clone();
         move || shell(leptos.clone())
     });
+    // The bundle's brotli copies (`precompress`) go to browsers that accept them.
     let static_files = ServeDir::new(&*leptos.site_root)
+        .precompressed_br()
         .append_index_html_on_directories(false)
         .not_found_service(not_found.into_service());
 

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod health;
 pub mod http;
+pub mod precompress;
 pub mod shutdown;
 pub mod telemetry;
 
@@ -73,6 +74,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    precompress::spawn(
+        std::path::Path::new(&*state.leptos.site_root).join(&*state.leptos.site_pkg_dir),
+    );
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

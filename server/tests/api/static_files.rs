@@ -101,3 +101,32 @@ async fn api_answers_are_never_stored() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_bundles_brotli_copy_is_sent_as_it_is() {
+    let site = site();
+    server::precompress::compress_dir(&site.path().join("pkg")).unwrap();
+    let copy = std::fs::read(site.path().join("pkg/rampart.wasm.br")).unwrap();
+    let request = Request::get("/pkg/rampart.wasm")
+        .header("accept-encoding", "gzip, br")
+        .body(Body::empty())
+        .unwrap();
+    let response = send(state(site.path()), request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header(&response, "content-encoding"), Some("br"));
+    assert_eq!(header(&response, "content-type"), Some("application/wasm"));
+    assert_eq!(header(&response, "cache-control"), Some("no-cache"));
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    assert_eq!(body.as_ref(), copy.as_slice());
+
+    // A browser without brotli still gets the file, compressed per response.
+    let request = Request::get("/pkg/rampart.wasm")
+        .header("accept-encoding", "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let response = send(state(site.path()), request).await;
+    assert_eq!(header(&response, "content-encoding"), Some("gzip"));
+}
