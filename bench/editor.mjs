@@ -116,6 +116,9 @@ const fetched = transferred;
 // the frame that shows it (a message posted from the frame's animation callback runs once the
 // frame's style, layout and paint are done): the main thread's work for that frame.
 async function drag(page) {
+  // Start from a settled page: saved, and the browser idle after loading and rendering.
+  await page.getByTestId("save-state").filter({ hasText: "All changes saved" }).waitFor({ timeout: 60_000 });
+  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 5000 })));
   const box = await page.locator('[data-element-id="db-0"] .box').boundingBox();
   await page.evaluate(() => {
     window.__frames = [];

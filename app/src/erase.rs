@@ -118,3 +118,40 @@ impl<V: RenderHtml> RenderHtml for Synced<V> {
         Synced(self.0.into_owned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The bundle stays free of async hydration only if no view is erased the other way.
+    #[test]
+    fn no_view_is_erased_with_into_any() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        assert!(
+            files.len() > 20,
+            "the sources were not found under {root:?}"
+        );
+        let offenders: Vec<_> = files
+            .iter()
+            .filter(|f| !f.ends_with("erase.rs"))
+            .filter(|f| std::fs::read_to_string(f).unwrap().contains(".into_any()"))
+            .collect();
+        assert!(
+            offenders.is_empty(),
+            "use .erase() instead of .into_any() in {offenders:?}"
+        );
+    }
+}

@@ -374,6 +374,16 @@ pub struct ModelDocument {
     pub name: String,
     pub revision: i64,
     pub model: analysis::ThreatModel,
+    pub access: Access,
+}
+
+/// What the signed-in person may do to a model (the server checks every request anyway).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct Access {
+    /// Change the model: operations, versions.
+    pub edit: bool,
+    /// Record decisions about threats.
+    pub decide: bool,
 }
 
 /// `POST /models/{id}/operations`.

@@ -150,6 +150,31 @@ struct ModelView {
     updated_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
     deleted_at: Option<OffsetDateTime>,
+    /// What the caller may do to the model, so a client can offer only that.
+    access: Access,
+}
+
+/// What the caller may do to a model: change it (operations, PUT, versions) and record
+/// decisions. The server checks every request regardless.
+#[derive(Serialize, ToSchema)]
+struct Access {
+    edit: bool,
+    decide: bool,
+}
+
+/// The caller's [`Access`] to models of `team`.
+async fn access(state: &AppState, principal: &Principal, team: Uuid) -> Result<Access, ApiError> {
+    let allowed = |action| async move {
+        match authorize(&state.pool, principal, action, Resource::Team(team)).await {
+            Ok(_) => Ok(true),
+            Err(err) if err.status.is_client_error() => Ok(false),
+            Err(err) => Err(err),
+        }
+    };
+    Ok(Access {
+        edit: allowed(Action::ModelEdit).await?,
+        decide: allowed(Action::ModelDecide).await?,
+    })
 }
 
 fn model_not_found() -> ApiError {
@@ -202,7 +227,7 @@ pub(crate) async fn full_model(state: &AppState, model: &Model) -> Result<Threat
     Ok(full)
 }
 
-fn view(model: &Model, full: &ThreatModel) -> Result<ModelView, ApiError> {
+fn view(model: &Model, full: &ThreatModel, access: Access) -> Result<ModelView, ApiError> {
     Ok(ModelView {
         id: model.model_id,
         team_id: model.team_id,
@@ -212,6 +237,7 @@ fn view(model: &Model, full: &ThreatModel) -> Result<ModelView, ApiError> {
         created_at: model.created_at,
         updated_at: model.updated_at,
         deleted_at: model.deleted_at,
+        access,
     })
 }
 
@@ -509,7 +535,8 @@ async fn create_model(
     let created =
         store_new_model(&state, &principal, &meta, body.team_id, model, "created").await?;
     let full = full_model(&state, &created).await?;
-    let mut response = (StatusCode::CREATED, Json(view(&created, &full)?)).into_response();
+    let access = access(&state, &principal, created.team_id).await?;
+    let mut response = (StatusCode::CREATED, Json(view(&created, &full, access)?)).into_response();
     response.headers_mut().insert(header::ETAG, etag(1));
     Ok(response)
 }
@@ -524,7 +551,8 @@ async fn get_model(
 ) -> Result<Response, ApiError> {
     let model = load(&state, &principal, id, Action::ModelRead, false).await?;
     let full = full_model(&state, &model).await?;
-    let mut response = Json(view(&model, &full)?).into_response();
+    let access = access(&state, &principal, model.team_id).await?;
+    let mut response = Json(view(&model, &full, access)?).into_response();
     response
         .headers_mut()
         .insert(header::ETAG, etag(model.revision));
@@ -732,7 +760,8 @@ async fn restore_model(
         .await?
         .ok_or_else(model_not_found)?;
     let full = full_model(&state, &restored).await?;
-    Ok(Json(view(&restored, &full)?))
+    let access = access(&state, &principal, restored.team_id).await?;
+    Ok(Json(view(&restored, &full, access)?))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -954,3 +954,30 @@ fn the_openapi_document_describes_operations_and_models() {
         assert!(schemas[name].is_object(), "dangling reference {target}");
     }
 }
+
+#[sqlx::test(migrator = "db::MIGRATOR")]
+async fn a_model_says_what_its_reader_may_do_with_it(pool: PgPool) {
+    let s = setup(&pool).await;
+    let (model, _) = get_model(&s).await;
+    assert_eq!(model["access"], json!({ "edit": true, "decide": true }));
+
+    let viewer = create_user(&pool, "viewer@example.com", PASSWORD, false).await;
+    sqlx::query("insert into team_members (team_id, user_id, role) values ($1, $2, 'viewer')")
+        .bind(uuid::Uuid::parse_str(&s.team).unwrap())
+        .bind(viewer.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let viewer = sign_in(s.state.clone(), "viewer@example.com", PASSWORD).await;
+    let (status, model, _) = call(
+        &s.state,
+        "GET",
+        &format!("/api/v1/models/{}", s.model),
+        json!(null),
+        &viewer,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(model["access"], json!({ "edit": false, "decide": false }));
+}

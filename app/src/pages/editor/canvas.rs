@@ -654,6 +654,10 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
         if !ed.selection.with_untracked(|s| s.contains(&key)) {
             ed.selection.set(vec![key.clone()]);
         }
+        // Reading only: selecting shows the properties, nothing moves.
+        if !ed.access.get_untracked().edit {
+            return;
+        }
         let ids = ed.model.with_untracked(|m| {
             let mut ids: Vec<String> = Vec::new();
             for s in ed.selection.get_untracked() {
@@ -678,6 +682,9 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
     let key = id.clone();
     let on_handle = move |ev: leptos::ev::PointerEvent| {
         ev.stop_propagation();
+        if !ed.access.get_untracked().edit {
+            return;
+        }
         capture(&svg, ev.pointer_id());
         canvas.gesture.set_value(Some(Gesture::Flow {
             source: key.clone(),
@@ -686,6 +693,9 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
     let key = id.clone();
     let on_resize = move |ev: leptos::ev::PointerEvent| {
         ev.stop_propagation();
+        if !ed.access.get_untracked().edit {
+            return;
+        }
         let (sx, sy) = screen_point(&svg, ev.client_x(), ev.client_y());
         capture(&svg, ev.pointer_id());
         let original = data

@@ -160,12 +160,14 @@ fn Toolbar() -> impl IntoView {
     let canvas = expect_context::<Canvas>();
     let id = ed.model_id.get_value();
     let save_text = move || match ed.save.get() {
+        _ if !ed.access.get().edit => "Read only".to_string(),
         SaveState::Saved => "All changes saved".to_string(),
         SaveState::Saving => format!("Saving {} change(s)…", ed.pending_count.get().max(1)),
         SaveState::Offline(reason) => format!("Offline: {reason} Edits are kept and retried."),
         SaveState::Refused(reason) => reason,
     };
     let save_class = move || match ed.save.get() {
+        _ if !ed.access.get().edit => "save-state read-only",
         SaveState::Saved => "save-state saved",
         SaveState::Saving => "save-state saving",
         SaveState::Offline(_) => "save-state offline",
@@ -179,7 +181,14 @@ fn Toolbar() -> impl IntoView {
         <div class="toolbar" role="toolbar" aria-label="Editor">
             <a class="back" href="/models" aria-label="All models">"←"</a>
             <h1 class="model-name">{move || ed.model.with(|m| m.name.clone())}</h1>
-            <span class=save_class role="status" data-testid="save-state">{save_text}</span>
+            <span
+                class=save_class
+                role="status"
+                data-testid="save-state"
+                title=move || (!ed.access.get().edit).then_some(state::READ_ONLY)
+            >
+                {save_text}
+            </span>
             <Show when=move || matches!(ed.save.get(), SaveState::Offline(_))>
                 <button type="button" class="secondary small" on:click=move |_| ed.flush()>"Retry now"</button>
             </Show>

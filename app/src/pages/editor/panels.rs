@@ -3,7 +3,7 @@
 //! `set_property` operation, text checked as it is typed and saved when it is left.
 
 use super::canvas::{new_element, Canvas};
-use super::state::Editor;
+use super::state::{Editor, READ_ONLY};
 use crate::diagram::{kind_icon, kind_label, kind_type, PALETTE};
 use crate::erase::Erase;
 use analysis::model::{DataFlow, Element, Kind, ThreatModel};
@@ -42,7 +42,7 @@ pub fn Palette(hydrated: ReadSignal<bool>) -> impl IntoView {
                                 type="button"
                                 class="palette-item"
                                 draggable="true"
-                                disabled=move || !hydrated.get()
+                                disabled=move || !hydrated.get() || !ed.access.get().edit
                                 title=format!("Drag onto the canvas, or press Enter to add a {} in view", kind_label(kind))
                                 on:dragstart=on_drag
                                 on:click=move |_| add_in_view(kind)
@@ -64,6 +64,9 @@ pub fn Palette(hydrated: ReadSignal<bool>) -> impl IntoView {
         .collect_view();
     view! {
         <nav class="palette" aria-label="Element palette">
+            <Show when=move || hydrated.get() && !ed.access.get().edit>
+                <p class="hint" data-testid="read-only">{READ_ONLY}</p>
+            </Show>
             {groups}
         </nav>
     }
@@ -326,6 +329,7 @@ fn current(model: &ThreatModel, target: &str, property: &str) -> Value {
 #[component]
 fn ElementForm(id: String) -> impl IntoView {
     let ed = expect_context::<Editor>();
+    let read_only = move || !ed.access.get().edit;
     let kind = ed
         .model
         .with_untracked(|m| m.element(&id).map(|e| e.kind.kind()))
@@ -345,6 +349,7 @@ fn ElementForm(id: String) -> impl IntoView {
         });
     view! {
         <form class="props" on:submit=|ev| ev.prevent_default() aria-label="Element properties">
+            <fieldset class="bare" disabled=read_only>
             <p class="props-kind">
                 <svg class="palette-icon" viewBox="0 0 24 24" aria-hidden="true"><path d=kind_icon(kind)></path></svg>
                 {kind_label(kind)} <code>{id.clone()}</code>
@@ -355,6 +360,7 @@ fn ElementForm(id: String) -> impl IntoView {
             {sg_field}
             <ScopeField target=id.clone()/>
             <DeleteButton target=id.clone()/>
+            </fieldset>
         </form>
     }
     .erase()
@@ -363,6 +369,7 @@ fn ElementForm(id: String) -> impl IntoView {
 #[component]
 fn FlowForm(id: String) -> impl IntoView {
     let ed = expect_context::<Editor>();
+    let read_only = move || !ed.access.get().edit;
     let ends = ed.model.with_untracked(|m| {
         m.flow(&id).map(|f| {
             let name = |x: &str| {
@@ -375,6 +382,7 @@ fn FlowForm(id: String) -> impl IntoView {
     });
     view! {
         <form class="props" on:submit=|ev| ev.prevent_default() aria-label="Flow properties">
+            <fieldset class="bare" disabled=read_only>
             <p class="props-kind">"Data flow " <code>{id.clone()}</code></p>
             <p class="hint">{ends}</p>
             <TextField target=id.clone() property="name" label="Name" required=false/>
@@ -386,6 +394,7 @@ fn FlowForm(id: String) -> impl IntoView {
             <TextField target=id.clone() property="description" label="Description" required=false/>
             <ScopeField target=id.clone()/>
             <DeleteButton target=id.clone()/>
+            </fieldset>
         </form>
     }
     .erase()

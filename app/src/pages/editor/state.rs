@@ -6,13 +6,17 @@
 //! one (those that no longer apply are dropped), and the person is told. Nothing is ever sent
 //! without a base revision, so nothing is overwritten silently.
 
-use crate::api::{Api, ApiError, DecisionChange, ModelDocument, OperationBatch, Revised};
+use crate::api::{Access, Api, ApiError, DecisionChange, ModelDocument, OperationBatch, Revised};
 use analysis::model::Decision;
 use analysis::ops::between;
 use analysis::{apply, Operation, ThreatModel};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
+
+/// Why nothing changes for a person whose role only lets them read.
+pub const READ_ONLY: &str =
+    "You can view this model but not change it: ask an owner of its team for the editor role.";
 
 /// What the save indicator shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +44,8 @@ pub struct Editor {
     api: Api,
     pub model_id: StoredValue<String>,
     pub team_id: RwSignal<String>,
+    /// What the person may do (a viewer sees the model but changes nothing).
+    pub access: RwSignal<Access>,
     /// The working copy, decisions included.
     pub model: RwSignal<ThreatModel>,
     /// The server revision the working copy is based on (plus the pending edits).
@@ -68,6 +74,7 @@ impl Editor {
             api,
             model_id: StoredValue::new(model_id),
             team_id: RwSignal::new(String::new()),
+            access: RwSignal::new(Access::default()),
             model: RwSignal::new(ThreatModel::new("")),
             revision: RwSignal::new(0),
             loaded: RwSignal::new(None),
@@ -101,11 +108,15 @@ impl Editor {
                     }
                     self.team_id.set(view.team_id);
                     self.revision.set(view.revision);
-                    // Placement is not an edit of the person's: saved, but not undoable.
+                    self.access.set(view.access);
+                    // Placement is not an edit of the person's: saved (by those who may
+                    // change the model), but not undoable.
                     let placement = between(&before, &model);
                     self.model.set(model);
                     self.loaded.set(Some(Ok(())));
-                    self.queue(placement);
+                    if view.access.edit {
+                        self.queue(placement);
+                    }
                 }
                 Err(err) => self.loaded.set(Some(Err(err))),
             }
@@ -117,6 +128,10 @@ impl Editor {
     pub fn edit(self, ops: Vec<Operation>) -> bool {
         if ops.is_empty() {
             return true;
+        }
+        if !self.access.get_untracked().edit {
+            self.notice.set(Some(READ_ONLY.to_string()));
+            return false;
         }
         let current = self.model.get_untracked();
         match apply(&current, &ops) {
@@ -326,6 +341,15 @@ impl Editor {
 
     /// Records a decision on a threat (its own endpoint and revision; not undoable here).
     pub async fn decide(self, key: String, decision: Decision) -> Result<(), ApiError> {
+        if !self.access.get_untracked().decide {
+            return Err(ApiError {
+                status: 403,
+                code: "forbidden".to_string(),
+                message: "your role lets you read this model, not record decisions".to_string(),
+                field: None,
+                retry_after: None,
+            });
+        }
         let path = self.path(&format!("/decisions/{}", crate::browser::encode(&key)));
         self.api
             .put::<_, serde_json::Value>(

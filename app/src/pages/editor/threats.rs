@@ -294,6 +294,7 @@ fn ThreatDetails(report: Memo<Report>) -> impl IntoView {
 #[component]
 fn DecisionForm(finding: Finding) -> impl IntoView {
     let ed = expect_context::<Editor>();
+    let cannot_decide = move || !ed.access.get().decide;
     let decision = finding.decision.clone().unwrap_or_default();
     // The rule's score before any override: the finding's score when nothing overrides it.
     let default_dread = ed.model.with_untracked(|m| {
@@ -407,6 +408,7 @@ fn DecisionForm(finding: Finding) -> impl IntoView {
             {(!finding.controls.is_empty()).then(|| view! { <h4>"Mitigating controls"</h4><ul class="controls">{controls}</ul> })}
             {(!finding.mitigations.is_empty()).then(|| view! { <h4>"Mitigations"</h4><ul>{mitigations}</ul> })}
             <form on:submit=save aria-label="Decision">
+                <fieldset class="bare" disabled=cannot_decide>
                 <h4>"DREAD"</h4>
                 <p class="hint">
                     {format!("Default {}/{}/{}/{}/{}: risk {:.1}.", d.damage, d.reproducibility, d.exploitability, d.affected_users, d.discoverability, d.risk())}
@@ -454,6 +456,7 @@ fn DecisionForm(finding: Finding) -> impl IntoView {
                 </div>
                 <button type="submit" disabled=move || busy.get()>{move || if busy.get() { "Saving…" } else { "Save decision" }}</button>
                 {move || message.get().map(|(ok, text)| view! { <p class=if ok { "form-ok" } else { "form-error" } role="status">{text}</p> })}
+                </fieldset>
             </form>
             {(!is_user).then(|| view! { <Suppress rule=rule.clone()/> })}
             {is_user.then(|| {
@@ -475,6 +478,7 @@ fn DecisionForm(finding: Finding) -> impl IntoView {
 #[component]
 fn Suppress(rule: String) -> impl IntoView {
     let ed = expect_context::<Editor>();
+    let read_only = move || !ed.access.get().edit;
     let open = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let r = rule.clone();
@@ -495,9 +499,11 @@ fn Suppress(rule: String) -> impl IntoView {
         <details class="suppress" prop:open=move || open.get()>
             <summary>{format!("Suppress rule {rule} for this model")}</summary>
             <form on:submit=on_submit>
+                <fieldset class="bare" disabled=read_only>
                 <label for="suppress-reason">"Why suppress it (required)"</label>
                 <textarea id="suppress-reason" rows="2" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                 <button type="submit" class="secondary" disabled=move || reason.get().trim().is_empty()>"Suppress rule"</button>
+                </fieldset>
             </form>
         </details>
     }
@@ -508,6 +514,7 @@ fn Suppress(rule: String) -> impl IntoView {
 #[component]
 fn NewThreat() -> impl IntoView {
     let ed = expect_context::<Editor>();
+    let read_only = move || !ed.access.get().edit;
     let targets = Memo::new(move |_| {
         ed.model.with(|m| {
             m.elements
@@ -580,6 +587,7 @@ fn NewThreat() -> impl IntoView {
         <details class="new-threat">
             <summary>"Add a threat of your own"</summary>
             <form on:submit=on_submit aria-label="New threat">
+                <fieldset class="bare" disabled=read_only>
                 <div class="field">
                     <label for="new-threat-target">"About"</label>
                     <select id="new-threat-target" on:change=move |ev| target.set(event_target_value(&ev))>
@@ -619,6 +627,7 @@ fn NewThreat() -> impl IntoView {
                 </div>
                 <p class="field-error" role="status">{move || if tried.get() { problem() } else { None }}</p>
                 <button type="submit">"Add threat"</button>
+                </fieldset>
             </form>
         </details>
     }
