@@ -84,6 +84,15 @@ pub fn signup_href(next: &str) -> String {
     format!("/signup#next={}", encode(next))
 }
 
+/// A count with its noun, singular for one: "1 threat", "3 threats".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// An RFC 3339 time as `2025-06-01 14:03 UTC`; anything unexpected is shown as it is.
 pub fn short_time(rfc3339: &str) -> String {
     let utc = rfc3339.ends_with('Z') || rfc3339.ends_with("+00:00");
@@ -187,6 +196,13 @@ pub fn read_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_singular_for_one_only() {
+        assert_eq!(count(0, "threat"), "0 threats");
+        assert_eq!(count(1, "threat"), "1 threat");
+        assert_eq!(count(2, "threat"), "2 threats");
+    }
 
     #[test]
     fn fragment_parameters_round_trip_through_encoding() {

@@ -43,7 +43,10 @@ pub fn ThreatsPanel(report: Memo<Report>) -> impl IntoView {
     let counts = move || {
         report.with(|r| {
             let open = r.findings.iter().filter(|f| f.is_open()).count();
-            format!("{} threats, {open} open", r.findings.len())
+            format!(
+                "{}, {open} open",
+                crate::browser::count(r.findings.len(), "threat")
+            )
         })
     };
     let groups = Memo::new(move |_| {
@@ -174,7 +177,7 @@ fn ThreatGroup(name: String, rows: Vec<Row>) -> impl IntoView {
         <details class="threat-group" open=true>
             <summary>
                 <span>{name}</span>
-                <span class="count" aria-label=format!("{} threats, {open} open", rows.len())>
+                <span class="count" aria-label=format!("{}, {open} open", crate::browser::count(rows.len(), "threat"))>
                     {format!("{} · {open} open", rows.len())}
                 </span>
             </summary>

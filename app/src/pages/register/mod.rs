@@ -210,9 +210,9 @@ fn Filters(
     let count = move || {
         let n = shown();
         if n == total {
-            format!("{total} threats")
+            crate::browser::count(total, "threat")
         } else {
-            format!("{n} of {total} threats")
+            format!("{n} of {}", crate::browser::count(total, "threat"))
         }
     };
 
