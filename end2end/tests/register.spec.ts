@@ -35,6 +35,9 @@ async function column(page: Page, index: number): Promise<string[]> {
   );
 }
 
+// The count as the page says it: "1 threat", "2 threats".
+const threatCount = (n: number): string => (n === 1 ? "1 threat" : `${n} threats`);
+
 test("the register sorts, filters, filters from the heat map and downloads as CSV", async ({ page }) => {
   const problems = watchForErrors(page);
   const violations = await watchForPolicyViolations(page);
@@ -57,7 +60,7 @@ test("the register sorts, filters, filters from the heat map and downloads as CS
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Threat register: Register model");
   await expect(page.getByRole("link", { name: "Back to the editor" })).toHaveAttribute("href", `/models/${id}`);
   const count = page.getByTestId("register-count");
-  await expect(count).toHaveText(`${total} threats`);
+  await expect(count).toHaveText(threatCount(total));
 
   // Sorting: most severe first at first; a click on the header sorts the other way.
   const severityHeader = page.getByRole("columnheader", { name: "Severity", exact: true });
@@ -72,10 +75,10 @@ test("the register sorts, filters, filters from the heat map and downloads as CS
   const stride = findings[0].stride;
   const ofStride = findings.filter((f) => f.stride === stride).length;
   await page.getByLabel("STRIDE", { exact: true }).selectOption(stride);
-  await expect(count).toHaveText(ofStride === total ? `${total} threats` : `${ofStride} of ${total} threats`);
+  await expect(count).toHaveText(ofStride === total ? threatCount(total) : `${ofStride} of ${threatCount(total)}`);
   expect(new Set(await column(page, 1))).toEqual(new Set([STRIDE_LABEL[stride]]));
   await page.getByRole("button", { name: "Clear filters" }).click();
-  await expect(count).toHaveText(`${total} threats`);
+  await expect(count).toHaveText(threatCount(total));
 
   // A heat-map cell filters to its STRIDE category and severity.
   const cell = findings[findings.length - 1];
@@ -86,7 +89,7 @@ test("the register sorts, filters, filters from the heat map and downloads as CS
   await expect(heat).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByLabel("STRIDE", { exact: true })).toHaveValue(cell.stride);
   await expect(page.getByLabel("Severity", { exact: true })).toHaveValue(cell.severity);
-  await expect(count).toHaveText(inCell === total ? `${total} threats` : `${inCell} of ${total} threats`);
+  await expect(count).toHaveText(inCell === total ? threatCount(total) : `${inCell} of ${threatCount(total)}`);
   expect(await column(page, 1)).toHaveLength(inCell);
 
   // The CSV download: its header row, and rows.
