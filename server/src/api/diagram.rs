@@ -3,14 +3,13 @@
 //! a PNG rasterised from that SVG with resvg.
 
 use super::models::{full_model, load};
-use super::transfer::file_stem;
+use super::transfer::{attachment, file_stem};
 use super::{ApiError, ApiQuery};
 use crate::auth::Principal;
 use crate::authz::Action;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use resvg::{tiny_skia, usvg};
 use serde::Deserialize;
 use std::sync::{Arc, OnceLock};
@@ -159,15 +158,7 @@ async fn diagram(
     })
     .await
     .map_err(ApiError::internal)??;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-            .map_err(ApiError::internal)?,
-    );
-    Ok(response)
+    attachment(bytes, content_type, &file_name)
 }
 
 #[cfg(test)]

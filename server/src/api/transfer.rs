@@ -170,6 +170,24 @@ struct ExportQuery {
     format: ExportFormat,
 }
 
+/// A download: `bytes` as `content_type`, saved by the browser as `file_name` (built from
+/// [`file_stem`], so it needs no quoting).
+pub(super) fn attachment(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    file_name: &str,
+) -> Result<Response, ApiError> {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+            .map_err(ApiError::internal)?,
+    );
+    Ok(response)
+}
+
 /// A file name made of the model's name: lower-case letters, digits and dashes.
 pub(super) fn file_stem(name: &str) -> String {
     let mut stem = String::new();
@@ -275,15 +293,7 @@ async fn export(
     })
     .await
     .map_err(ApiError::internal)??;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-            .map_err(ApiError::internal)?,
-    );
-    Ok(response)
+    attachment(bytes, content_type, &file_name)
 }
 
 #[cfg(test)]
