@@ -143,12 +143,18 @@ async function drag(page) {
     };
     document.addEventListener("pointermove", window.__onMove, { capture: true });
   });
-  await page.mouse.move(box.x + 20, box.y + 20);
+  // Pressed at the box's centre: fitted to the screen, 500 elements make small boxes, and a
+  // press beside one would pan, or select a flow, and drag nothing.
+  const [x0, y0] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x0, y0);
   await page.mouse.down();
   for (let i = 1; i <= 120; i++) {
-    await page.mouse.move(box.x + 20 + i * 5, box.y + 20 + i * 2);
+    await page.mouse.move(x0 + i * 5, y0 + i * 2);
   }
   await page.mouse.up();
+  // The drag must have moved the box (else it measured a pointer passing over the diagram).
+  const moved = await page.locator('[data-element-id="db-0"] .box').boundingBox();
+  if (Math.abs(moved.x - box.x) < 100) throw new Error(`the drag did not move db-0: ${JSON.stringify([box, moved])}`);
   const { frames, costs } = await page.evaluate(() => {
     window.__recording = false;
     document.removeEventListener("pointermove", window.__onMove, { capture: true });

@@ -565,14 +565,16 @@ where
     } else {
         object.insert((*last).to_owned(), value.clone());
     }
-    serde_path_to_error::deserialize(&json).map_err(|e| {
-        let field = e.path().to_string();
-        let field = if field.is_empty() || field == "." || field == "?" {
-            property.clone()
-        } else {
-            field
+    // Read back from text: the browser's bundle already holds these types' readers for text
+    // (API answers), so this adds no second set of them. The error names the property set;
+    // its position in the generated text would mean nothing to the reader.
+    serde_json::from_str(&json.to_string()).map_err(|e| {
+        let message = e.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(at) if e.line() > 0 => &message[..at],
+            _ => &message[..],
         };
-        format!("{noun} {id:?}, field {field:?}: {}", e.into_inner())
+        format!("{noun} {id:?}, field {property:?}: {message}")
     })
 }
 

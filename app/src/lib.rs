@@ -133,7 +133,7 @@ mod tests {
             (
                 "/models/00000000-0000-0000-0000-000000000000/versions",
                 "Versions",
-                "Save version",
+                "Loading…",
             ),
         ];
         for (path, heading, control) in pages {

@@ -64,6 +64,15 @@ test("a viewer reads a model and cannot change it", async ({ page, browser }) =>
   const details = viewerPage.getByTestId("threat-details");
   await expect(details.getByLabel("Status")).toBeDisabled();
 
+  // Versions can be read, not saved: in the editor's tab and on the versions page.
+  await viewerPage.getByRole("tab", { name: "Versions" }).click();
+  await expect(viewerPage.getByTestId("versions-read-only")).toBeVisible();
+  await expect(viewerPage.getByRole("button", { name: "Save version" })).toBeDisabled();
+  await viewerPage.goto(`/models/${id}/versions`);
+  await waitForHydration(viewerPage);
+  await expect(viewerPage.getByTestId("versions-read-only")).toBeVisible();
+  await expect(viewerPage.getByRole("button", { name: "Save version" })).toBeDisabled();
+
   // Nothing reached the server.
   const now = await context.request.get(`${origin}/api/v1/models/${id}`);
   expect(((await now.json()) as { revision: number }).revision).toBe(revision);

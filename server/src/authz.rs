@@ -179,6 +179,24 @@ pub struct Grant {
     pub role: Option<Role>,
 }
 
+impl Grant {
+    /// Whether the caller this grant was given to may also do `action` on `resource` of the
+    /// same team, decided from the role already found (no further query).
+    pub fn allows(self, principal: &Principal, action: Action, resource: Resource) -> bool {
+        decide(Facts::of(principal, self.role), action, resource) == Decision::Allow
+    }
+}
+
+impl Facts {
+    fn of(principal: &Principal, role: Option<Role>) -> Facts {
+        Facts {
+            is_admin: principal.user.is_admin,
+            via: principal.via,
+            role,
+        }
+    }
+}
+
 /// Decides whether `principal` may do `action` on `resource`; `Err` is the response to give.
 /// For a team, a team that does not exist is 404 just like one the caller is not in.
 pub async fn authorize(
@@ -197,12 +215,7 @@ pub async fn authorize(
         }
         _ => None,
     };
-    let facts = Facts {
-        is_admin: principal.user.is_admin,
-        via: principal.via,
-        role,
-    };
-    match decide(facts, action, resource) {
+    match decide(Facts::of(principal, role), action, resource) {
         Decision::Allow => Ok(Grant { role }),
         Decision::Forbidden(message) => {
             Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", message))

@@ -427,7 +427,7 @@ fn set_property_names_the_field_when_the_value_does_not_fit() {
     check_error(
         r#"[{"op": "set_property", "target": "sn-a-lb", "property": "kind.pubic", "value": true}]"#,
         expect![[
-            r#"0: operation 0 (set_property): element "sn-a-lb", field "kind": unknown field `pubic`, expected one of `public`, `acl`, `route_table`"#
+            r#"0: operation 0 (set_property): element "sn-a-lb", field "kind.pubic": unknown field `pubic`, expected one of `public`, `acl`, `route_table`"#
         ]],
     );
     check_error(

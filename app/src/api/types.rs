@@ -303,6 +303,9 @@ pub struct ModelView {
     pub revision: i64,
     #[serde(default)]
     pub model: serde_json::Value,
+    /// What the reader may do with it.
+    #[serde(default)]
+    pub access: Access,
 }
 
 /// The answer to an import: the new model and what could not be kept as it was.

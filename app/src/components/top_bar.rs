@@ -7,8 +7,7 @@ use crate::api::{use_api, use_session, ApiError, Viewer};
 use crate::erase::Erase;
 use crate::hooks::use_hydrated;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 /// The top bar.
 #[component]
@@ -68,11 +67,11 @@ pub fn TopBar() -> impl IntoView {
     let member_links = move || {
         session.user().map(|user| {
             view! {
-                <A href="/models">"Models"</A>
-                <A href="/teams">"Teams"</A>
-                <A href="/account">"Account"</A>
-                <A href="/audit">"Audit"</A>
-                {user.is_admin.then(|| view! { <A href="/admin/users">"Admin"</A> })}
+                {nav_link("/models", "Models")}
+                {nav_link("/teams", "Teams")}
+                {nav_link("/account", "Account")}
+                {nav_link("/audit", "Audit")}
+                {user.is_admin.then(|| nav_link("/admin/users", "Admin"))}
             }
         })
     };
@@ -85,7 +84,7 @@ pub fn TopBar() -> impl IntoView {
             <div class="topbar-user">
                 <nav class="topnav" aria-label="Main">
                     {member_links}
-                    <A href="/api">"API"</A>
+                    {nav_link("/api", "API")}
                 </nav>
                 <ThemeToggle/>
                 {user_part}
@@ -175,4 +174,37 @@ mod theme {
     }
 
     pub fn apply(_dark: bool, _remember: bool) {}
+}
+
+/// Whether a link to `href` leads to the page at `path` or to one under it.
+pub fn is_current(href: &str, path: &str) -> bool {
+    path.strip_prefix(href)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// A link of the top bar, marked `aria-current="page"` on its page and those under it. (A plain
+/// `<a>`: the router follows it in the page all the same.)
+fn nav_link(href: &'static str, label: &'static str) -> impl IntoView {
+    let location = use_location();
+    let current = move || {
+        location
+            .pathname
+            .with(|path| is_current(href, path))
+            .then_some("page")
+    };
+    view! { <a href=href aria-current=current>{label}</a> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_current;
+
+    #[test]
+    fn a_link_is_current_on_its_page_and_those_under_it() {
+        assert!(is_current("/models", "/models"));
+        assert!(is_current("/models", "/models/abc/register"));
+        assert!(!is_current("/models", "/modelsx"));
+        assert!(!is_current("/api", "/"));
+        assert!(!is_current("/teams", "/account"));
+    }
 }

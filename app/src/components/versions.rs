@@ -7,7 +7,7 @@
 use crate::api::{element_names, use_api, ApiError, ModelView, NewVersion, VersionView};
 use crate::browser::{copy_text, short_time};
 use crate::components::{error_message, invalid, FormError, Submit};
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use crate::hooks::{redirect_on_401, use_error_report, use_hydrated};
 use analysis::ModelDiff;
 use leptos::prelude::*;
@@ -99,6 +99,10 @@ pub fn VersionsPanel(
     /// it moves.
     #[prop(optional, into)]
     revision: Option<Signal<i64>>,
+    /// Whether the reader may save versions (the model's `access.edit`); a reader who may
+    /// not sees the form disabled with the reason.
+    #[prop(into)]
+    can_save: Signal<bool>,
 ) -> impl IntoView {
     let api = use_api();
     let hydrated = use_hydrated();
@@ -167,6 +171,7 @@ pub fn VersionsPanel(
     view! {
         <div class="versions-panel">
             <form class="inline-form" method="post" on:submit=on_submit>
+                <fieldset class="bare" disabled=move || !can_save.get()>
                 <div class="field">
                     <label for="version-name">"Version name"</label>
                     <input
@@ -181,7 +186,13 @@ pub fn VersionsPanel(
                     />
                 </div>
                 <Submit label="Save version" busy_label="Saving…" pending=save.pending() hydrated=hydrated/>
+                </fieldset>
             </form>
+            <When when=move || !can_save.get()>
+                <p class="hint" data-testid="versions-read-only">
+                    "Your role in this team may read versions but not save them."
+                </p>
+            </When>
             <FormError message=error_message(error)/>
             <p class="success" role="status">{move || status.get()}</p>
             {list}

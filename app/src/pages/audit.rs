@@ -4,7 +4,7 @@
 
 use crate::api::{use_api, use_session, AuditEvent, AuditPage, TeamView};
 use crate::browser::{encode, short_time, utc_from_input};
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use crate::hooks::{redirect_on_401, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -241,16 +241,16 @@ pub fn AuditPage() -> impl IntoView {
             </form>
             {results}
             <div class="pager">
-                <Show when=move || !history.with(Vec::is_empty)>
+                <When when=move || !history.with(Vec::is_empty)>
                     <button type="button" class="secondary" on:click=newer disabled=move || !hydrated.get() || loading()>
                         "Newer"
                     </button>
-                </Show>
-                <Show when=move || next_before().is_some()>
+                </When>
+                <When when=move || next_before().is_some()>
                     <button type="button" class="secondary" on:click=older disabled=move || !hydrated.get() || loading()>
                         "Older"
                     </button>
-                </Show>
+                </When>
             </div>
         </section>
     }

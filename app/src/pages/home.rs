@@ -1,6 +1,7 @@
 //! The start page: what Rampart is, and a DREAD scorer to try.
 
 use crate::components::DreadScorer;
+use crate::erase::Erase;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -35,4 +36,5 @@ pub fn HomePage() -> impl IntoView {
         </section>
         <DreadScorer/>
     }
+    .erase()
 }

@@ -11,7 +11,7 @@ use crate::api::{
 };
 use crate::browser::{encode, fragment_param, short_time, signin_href};
 use crate::components::{error_message, FormError};
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use crate::hooks::{use_error_report, use_fragment, use_hydrated, use_signin_redirect};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -251,12 +251,10 @@ pub fn InvitationsPage() -> impl IntoView {
                 <h2 id="my-invitations-title">"Your pending invitations"</h2>
                 {done}
                 <FormError message=error_message(error)/>
-                <Show
-                    when=signed_in
-                    fallback=|| view! { <p class="hint">"Sign in to see the invitations sent to you."</p> }
-                >
-                    {list}
-                </Show>
+                <When when=signed_in>{list}</When>
+                <When when=move || !signed_in()>
+                    <p class="hint">"Sign in to see the invitations sent to you."</p>
+                </When>
             </section>
         </div>
     }

@@ -1,5 +1,6 @@
 //! The page for any path no route matches; it also sets the HTTP status to 404.
 
+use crate::erase::Erase;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -23,4 +24,5 @@ pub fn NotFound() -> impl IntoView {
             </p>
         </section>
     }
+    .erase()
 }

@@ -3,7 +3,7 @@
 
 use crate::api::{use_api, use_session, ApiError, PasswordReset, Viewer};
 use crate::components::{error_message, invalid, FormError, Submit};
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use crate::hooks::{use_fragment_param, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -58,52 +58,48 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <Title text="Choose a new password"/>
         <section class="page narrow" data-hydrated=move || hydrated.get().to_string()>
             <h1>"Choose a new password"</h1>
-            <Show
-                when=move || done.get()
-                fallback=move || {
-                    view! {
-                        <Show when=no_token>
-                            <p class="notice" role="alert">
-                                "This address has no reset token. Open the complete link an "
-                                "administrator gave you (it ends with #token=…)."
-                            </p>
-                        </Show>
-                        <form class="stack" method="post" on:submit=on_submit>
-                            <div class="field">
-                                <label for="reset-password">"New password"</label>
-                                <input
-                                    id="reset-password"
-                                    type="password"
-                                    autocomplete="new-password"
-                                    required
-                                    minlength="12"
-                                    maxlength="128"
-                                    aria-describedby="reset-password-hint"
-                                    bind:value=password
-                                    aria-invalid=invalid(error, "new_password")
-                                    disabled=move || !hydrated.get()
-                                />
-                                <small id="reset-password-hint" class="hint">
-                                    "12 to 128 characters. Every session of the account ends."
-                                </small>
-                            </div>
-                            <FormError message=error_message(error)/>
-                            <Submit
-                                label="Set password"
-                                busy_label="Saving…"
-                                pending=reset.pending()
-                                hydrated=hydrated
-                                blocked=Signal::derive(move || token.get().is_none())
-                            />
-                        </form>
-                    }
-                }
-            >
+            <When when=move || done.get()>
                 <p role="status">
                     "Your password has been changed. " <a href="/signin">"Sign in"</a>
                     " with the new one."
                 </p>
-            </Show>
+            </When>
+            <When when=move || !done.get()>
+                <When when=no_token>
+                    <p class="notice" role="alert">
+                        "This address has no reset token. Open the complete link an "
+                        "administrator gave you (it ends with #token=…)."
+                    </p>
+                </When>
+                <form class="stack" method="post" on:submit=on_submit>
+                    <div class="field">
+                        <label for="reset-password">"New password"</label>
+                        <input
+                            id="reset-password"
+                            type="password"
+                            autocomplete="new-password"
+                            required
+                            minlength="12"
+                            maxlength="128"
+                            aria-describedby="reset-password-hint"
+                            bind:value=password
+                            aria-invalid=invalid(error, "new_password")
+                            disabled=move || !hydrated.get()
+                        />
+                        <small id="reset-password-hint" class="hint">
+                            "12 to 128 characters. Every session of the account ends."
+                        </small>
+                    </div>
+                    <FormError message=error_message(error)/>
+                    <Submit
+                        label="Set password"
+                        busy_label="Saving…"
+                        pending=reset.pending()
+                        hydrated=hydrated
+                        blocked=Signal::derive(move || token.get().is_none())
+                    />
+                </form>
+            </When>
         </section>
     }
     .erase()

@@ -6,7 +6,7 @@ use crate::api::{
     use_api, use_session, ApiError, Credentials, SetupRequest, SignedIn, UserView, Viewer,
 };
 use crate::components::{error_message, invalid, FormError, Submit};
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use crate::hooks::{use_fragment_param, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -90,13 +90,13 @@ pub fn SetupPage() -> impl IntoView {
                 "Create the first administrator. The setup link printed by the server at its "
                 "first start works once, for an hour."
             </p>
-            <Show when=no_token>
+            <When when=no_token>
                 <p class="notice" role="alert">
                     "This address has no setup token. Open the complete setup link from the "
                     "server's output (it ends with #token=…), or create the account with "
                     "`rampart user create`."
                 </p>
-            </Show>
+            </When>
             <form class="stack" method="post" on:submit=on_submit>
                 <div class="field">
                     <label for="setup-email">"E-mail address"</label>

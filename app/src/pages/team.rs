@@ -8,7 +8,7 @@ use crate::api::{
 };
 use crate::browser::{short_date, short_time};
 use crate::components::{error_message, invalid, CopyField, FormError, Submit};
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use crate::hooks::{redirect_on_401, use_error_report, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -78,9 +78,9 @@ pub fn TeamPage() -> impl IntoView {
                 </p>
             </section>
             <MembersSection hydrated=hydrated team_id=team_id members=members is_owner=is_owner/>
-            <Show when=move || is_owner.get()>
+            <When when=move || is_owner.get()>
                 <InvitationsSection hydrated=hydrated team_id=team_id/>
-            </Show>
+            </When>
         </div>
     }
     .erase()

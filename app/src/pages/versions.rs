@@ -3,7 +3,7 @@
 
 use crate::api::{use_api, ModelView};
 use crate::components::VersionsPanel;
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use crate::hooks::{redirect_on_401, use_hydrated};
 use crate::pages::register::use_model_id;
 use leptos::prelude::*;
@@ -20,10 +20,17 @@ pub fn VersionsPage() -> impl IntoView {
         async move { api.get::<ModelView>(&format!("/models/{id}")).await }
     });
     redirect_on_401(model);
-    let heading = move || match model.get() {
-        Some(Ok(model)) => format!("Versions: {}", model.name),
-        _ => "Versions".to_string(),
+    let heading = move || {
+        model.with(|model| match model {
+            Some(Ok(model)) => format!("Versions: {}", model.name),
+            _ => "Versions".to_string(),
+        })
     };
+    // The panel waits for the model's answer, which says whether this reader may save.
+    let can_save = Signal::derive(move || {
+        model.with(|model| matches!(model, Some(Ok(model)) if model.access.edit))
+    });
+    let loaded = move || model.with(|model| matches!(model, Some(Ok(_))));
     let problem = move || {
         model.get().and_then(Result::err).map(|err| {
             view! {
@@ -42,7 +49,12 @@ pub fn VersionsPage() -> impl IntoView {
                     <a href="/models">"All models"</a>
                 </p>
                 {problem}
-                {move || view! { <VersionsPanel model_id=model_id.get()/> }}
+                <When when=move || model.with(Option::is_none)>
+                    <p class="hint" role="status">"Loading…"</p>
+                </When>
+                <When when=loaded>
+                    {move || view! { <VersionsPanel model_id=model_id.get() can_save=can_save/> }}
+                </When>
             </section>
         </div>
     }

@@ -8,7 +8,7 @@
 
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, RequestMeta};
 use crate::auth::Principal;
-use crate::authz::{authorize, Action, Resource};
+use crate::authz::{authorize, Action, Grant, Resource};
 use crate::AppState;
 use analysis::ops::Operation;
 use analysis::ThreatModel;
@@ -163,18 +163,12 @@ struct Access {
 }
 
 /// The caller's [`Access`] to models of `team`.
-async fn access(state: &AppState, principal: &Principal, team: Uuid) -> Result<Access, ApiError> {
-    let allowed = |action| async move {
-        match authorize(&state.pool, principal, action, Resource::Team(team)).await {
-            Ok(_) => Ok(true),
-            Err(err) if err.status.is_client_error() => Ok(false),
-            Err(err) => Err(err),
-        }
-    };
-    Ok(Access {
-        edit: allowed(Action::ModelEdit).await?,
-        decide: allowed(Action::ModelDecide).await?,
-    })
+fn access(principal: &Principal, grant: Grant, team: Uuid) -> Access {
+    let allows = |action| grant.allows(principal, action, Resource::Team(team));
+    Access {
+        edit: allows(Action::ModelEdit),
+        decide: allows(Action::ModelDecide),
+    }
 }
 
 fn model_not_found() -> ApiError {
@@ -190,11 +184,24 @@ pub(crate) async fn load(
     action: Action,
     deleted_ok: bool,
 ) -> Result<Model, ApiError> {
+    Ok(load_granted(state, principal, id, action, deleted_ok)
+        .await?
+        .0)
+}
+
+/// [`load`], with the grant that let the caller in.
+async fn load_granted(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    action: Action,
+    deleted_ok: bool,
+) -> Result<(Model, Grant), ApiError> {
     let model = db::models::get_model(&state.pool, id)
         .await?
         .filter(|m| deleted_ok || m.deleted_at.is_none())
         .ok_or_else(model_not_found)?;
-    authorize(
+    let grant = authorize(
         &state.pool,
         principal,
         action,
@@ -208,7 +215,7 @@ pub(crate) async fn load(
             err
         }
     })?;
-    Ok(model)
+    Ok((model, grant))
 }
 
 /// Reads a stored document as a model.
@@ -512,7 +519,7 @@ async fn create_model(
     meta: RequestMeta,
     ApiJson(body): ApiJson<NewModel>,
 ) -> Result<Response, ApiError> {
-    authorize(
+    let grant = authorize(
         &state.pool,
         &principal,
         Action::ModelEdit,
@@ -535,7 +542,7 @@ async fn create_model(
     let created =
         store_new_model(&state, &principal, &meta, body.team_id, model, "created").await?;
     let full = full_model(&state, &created).await?;
-    let access = access(&state, &principal, created.team_id).await?;
+    let access = access(&principal, grant, created.team_id);
     let mut response = (StatusCode::CREATED, Json(view(&created, &full, access)?)).into_response();
     response.headers_mut().insert(header::ETAG, etag(1));
     Ok(response)
@@ -549,9 +556,9 @@ async fn get_model(
     principal: Principal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Response, ApiError> {
-    let model = load(&state, &principal, id, Action::ModelRead, false).await?;
+    let (model, grant) = load_granted(&state, &principal, id, Action::ModelRead, false).await?;
     let full = full_model(&state, &model).await?;
-    let access = access(&state, &principal, model.team_id).await?;
+    let access = access(&principal, grant, model.team_id);
     let mut response = Json(view(&model, &full, access)?).into_response();
     response
         .headers_mut()
@@ -730,7 +737,7 @@ async fn restore_model(
     meta: RequestMeta,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ModelView>, ApiError> {
-    let model = load(&state, &principal, id, Action::ModelRestore, true).await?;
+    let (model, grant) = load_granted(&state, &principal, id, Action::ModelRestore, true).await?;
     if model.deleted_at.is_none() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -760,7 +767,7 @@ async fn restore_model(
         .await?
         .ok_or_else(model_not_found)?;
     let full = full_model(&state, &restored).await?;
-    let access = access(&state, &principal, restored.team_id).await?;
+    let access = access(&principal, grant, restored.team_id);
     Ok(Json(view(&restored, &full, access)?))
 }
 

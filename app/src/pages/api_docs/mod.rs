@@ -8,7 +8,7 @@ mod node;
 mod spec;
 
 use crate::api::{use_api, BASE};
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use crate::hooks::use_hydrated;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -248,9 +248,9 @@ fn operations_view(doc: &Value, filter: RwSignal<String>) -> impl IntoView {
     view! {
         <nav class="api-toc" aria-label="API contents">{render(toc)}</nav>
         <p class="hint" role="status" aria-live="polite" data-testid="api-count">{count}</p>
-        <Show when=move || shown() == 0>
+        <When when=move || shown() == 0>
             <p class="hint">"No operations match."</p>
-        </Show>
+        </When>
         {sections}
     }
 }

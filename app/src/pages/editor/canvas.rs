@@ -67,6 +67,9 @@ pub struct Canvas {
     /// Size of the canvas on screen (width, height), read when fitting.
     pub size: RwSignal<(f64, f64)>,
     gesture: StoredValue<Option<Gesture>>,
+    /// True while a gesture runs: the boxes then stop reacting to the pointer passing over
+    /// them (a hover that comes and goes would repaint the whole diagram on each frame).
+    busy: RwSignal<bool>,
     /// Ids being moved and the offset so far.
     moving: RwSignal<Vec<String>>,
     offset: RwSignal<(f64, f64)>,
@@ -89,6 +92,7 @@ impl Canvas {
             show_paths: RwSignal::new(false),
             size: RwSignal::new((1000.0, 700.0)),
             gesture: StoredValue::new(None),
+            busy: RwSignal::new(false),
             moving: RwSignal::new(Vec::new()),
             offset: RwSignal::new((0.0, 0.0)),
             band: RwSignal::new(None),
@@ -133,15 +137,38 @@ impl Canvas {
         });
     }
 
+    /// Starts a gesture.
+    fn begin(&self, gesture: Gesture) {
+        self.gesture.set_value(Some(gesture));
+        if !self.busy.get_untracked() {
+            self.busy.set(true);
+        }
+    }
+
     /// Cancels the gesture in progress (Escape).
     pub fn cancel(&self) -> bool {
         let had = self.gesture.get_value().is_some();
         self.gesture.set_value(None);
-        self.moving.set(Vec::new());
-        self.offset.set((0.0, 0.0));
-        self.band.set(None);
-        self.draft.set(None);
-        self.resizing.set(None);
+        if self.busy.get_untracked() {
+            self.busy.set(false);
+        }
+        // Only what a gesture changed is reset: setting a signal wakes all who read it, and
+        // every box reads these.
+        if self.moving.with_untracked(|m| !m.is_empty()) {
+            self.moving.set(Vec::new());
+        }
+        if self.offset.get_untracked() != (0.0, 0.0) {
+            self.offset.set((0.0, 0.0));
+        }
+        if self.band.with_untracked(Option::is_some) {
+            self.band.set(None);
+        }
+        if self.draft.with_untracked(Option::is_some) {
+            self.draft.set(None);
+        }
+        if self.resizing.with_untracked(Option::is_some) {
+            self.resizing.set(None);
+        }
         had
     }
 }
@@ -163,8 +190,9 @@ fn snapped(canvas: &Canvas, v: f64) -> f64 {
 /// A new element of `kind` centred at (x, y), inside the innermost boundary there.
 pub fn new_element(model: &ThreatModel, kind: Kind, x: f64, y: f64) -> Option<Element> {
     let type_name = crate::diagram::kind_type(kind);
+    // From text, like every other model read in the browser (one set of readers in the bundle).
     let kind_value: ElementKind =
-        serde_json::from_value(serde_json::json!({ "type": type_name })).ok()?;
+        serde_json::from_str(&format!(r#"{{"type":"{type_name}"}}"#)).ok()?;
     let (w, h) = if kind.is_boundary() {
         (260.0, 160.0)
     } else {
@@ -306,16 +334,16 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
         capture(&svg, ev.pointer_id());
         if ev.shift_key() && ev.button() == 0 {
             let start = canvas.viewport.get_untracked().model_point(sx, sy);
-            canvas.gesture.set_value(Some(Gesture::Band { start }));
+            canvas.begin(Gesture::Band { start });
             canvas.band.set(Some((start.0, start.1, start.0, start.1)));
         } else {
             if ev.button() == 0 {
                 ed.selection.set(Vec::new());
             }
-            canvas.gesture.set_value(Some(Gesture::Pan {
+            canvas.begin(Gesture::Pan {
                 from: (sx, sy),
                 origin: canvas.viewport.get_untracked(),
-            }));
+            });
         }
     };
     let on_move = move |ev: leptos::ev::PointerEvent| {
@@ -334,10 +362,14 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
                 canvas
                     .gesture
                     .set_value(Some(Gesture::Move { start, moved: true }));
-                canvas.offset.set((
+                let offset = (
                     snapped(&canvas, mx - start.0),
                     snapped(&canvas, my - start.1),
-                ));
+                );
+                // Between grid steps nothing moves: nothing is woken.
+                if canvas.offset.get_untracked() != offset {
+                    canvas.offset.set(offset);
+                }
             }
             Gesture::Band { start } => canvas.band.set(Some((start.0, start.1, mx, my))),
             Gesture::Flow { source } => {
@@ -479,7 +511,7 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
     view! {
         <svg
             node_ref=svg
-            class="canvas"
+            class=move || if canvas.busy.get() { "canvas busy" } else { "canvas" }
             role="application"
             aria-label="Diagram canvas: drag to pan, Shift-drag to select, wheel to zoom"
             data-testid="canvas"
@@ -609,22 +641,29 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
             })
         })
     });
+    // Where the box is drawn. Memos keep a gesture's signals from reaching every box: a box
+    // hears the drag's offset only while it is one of those moving, and the resize only while
+    // it is the one resized.
     let key = id.clone();
-    let geometry = move || {
-        let mut g = data.with(|d| d.as_ref().map(|d| d.2)).unwrap_or_default();
-        if let Some((rid, rg)) = canvas.resizing.get() {
-            if rid == key {
-                g = rg;
-            }
-        }
-        let moving = canvas.moving.with(|m| m.contains(&key));
-        if moving {
+    let moving = Memo::new(move |_| canvas.moving.with(|m| m.contains(&key)));
+    let key = id.clone();
+    let resized = Memo::new(move |_| {
+        canvas
+            .resizing
+            .with(|r| r.as_ref().filter(|(rid, _)| *rid == key).map(|(_, g)| *g))
+    });
+    let geometry = Memo::new(move |_| {
+        let mut g = resized
+            .get()
+            .or_else(|| data.with(|d| d.as_ref().map(|d| d.2)))
+            .unwrap_or_default();
+        if moving.get() {
             let (dx, dy) = canvas.offset.get();
             g.x += dx;
             g.y += dy;
         }
         g
-    };
+    });
     let key = id.clone();
     let selected = Memo::new(move |_| ed.selection.with(|s| s.contains(&key)));
     let key = id.clone();
@@ -674,10 +713,10 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
         let start = canvas.viewport.get_untracked().model_point(sx, sy);
         canvas.moving.set(ids);
         canvas.offset.set((0.0, 0.0));
-        canvas.gesture.set_value(Some(Gesture::Move {
+        canvas.begin(Gesture::Move {
             start,
             moved: false,
-        }));
+        });
     };
     let key = id.clone();
     let on_handle = move |ev: leptos::ev::PointerEvent| {
@@ -686,9 +725,9 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
             return;
         }
         capture(&svg, ev.pointer_id());
-        canvas.gesture.set_value(Some(Gesture::Flow {
+        canvas.begin(Gesture::Flow {
             source: key.clone(),
-        }));
+        });
     };
     let key = id.clone();
     let on_resize = move |ev: leptos::ev::PointerEvent| {
@@ -701,11 +740,11 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
         let original = data
             .with_untracked(|d| d.as_ref().map(|d| d.2))
             .unwrap_or_default();
-        canvas.gesture.set_value(Some(Gesture::Resize {
+        canvas.begin(Gesture::Resize {
             id: key.clone(),
             start: canvas.viewport.get_untracked().model_point(sx, sy),
             original,
-        }));
+        });
     };
 
     let class = move || {
@@ -735,34 +774,15 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
             .unwrap_or_default();
         format!("{} ({}){sev}", label(), kind_text())
     };
-    let translate = {
-        let geometry = geometry.clone();
-        move || {
-            let g = geometry();
-            format!("translate({:.1} {:.1})", g.x, g.y)
-        }
+    let translate = move || {
+        let g = geometry.get();
+        format!("translate({:.1} {:.1})", g.x, g.y)
     };
-    let width = {
-        let geometry = geometry.clone();
-        move || format!("{:.1}", geometry().width)
-    };
-    let height = {
-        let geometry = geometry.clone();
-        move || format!("{:.1}", geometry().height)
-    };
-    let right = {
-        let geometry = geometry.clone();
-        move || format!("{:.1}", geometry().width)
-    };
-    let mid_y = {
-        let geometry = geometry.clone();
-        move || format!("{:.1}", geometry().height / 2.0)
-    };
-    let corner_x = {
-        let geometry = geometry.clone();
-        move || format!("{:.1}", geometry().width - 12.0)
-    };
-    let corner_y = move || format!("{:.1}", geometry().height - 12.0);
+    let width = move || format!("{:.1}", geometry.get().width);
+    let height = move || format!("{:.1}", geometry.get().height);
+    let mid_y = move || format!("{:.1}", geometry.get().height / 2.0);
+    let corner_x = move || format!("{:.1}", geometry.get().width - 12.0);
+    let corner_y = move || format!("{:.1}", geometry.get().height - 12.0);
     let badge_view = move || {
         badge.get().map(|s| {
             view! {
@@ -778,7 +798,7 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
         view! {
             <g class=class transform=translate data-element-id=id_attr aria-label=aria on:pointerdown=on_down>
                 <rect class="frame" rx="10" width=width height=height></rect>
-                <rect class="frame-title" rx="10" height="26" width=right></rect>
+                <rect class="frame-title" rx="10" height="26" width=width></rect>
                 <g class="icon" transform="translate(8 4) scale(0.75)">
                     <path d=icon></path>
                 </g>
@@ -800,7 +820,7 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
                 <text class="name" x="44" y="26">{label}</text>
                 <text class="kind" x="44" y="44">{kind_text}</text>
                 <g transform="translate(4 4)">{badge_view}</g>
-                <circle class="handle" cx=right cy=mid_y r="6" on:pointerdown=on_handle>
+                <circle class="handle" cx=width cy=mid_y r="6" on:pointerdown=on_handle>
                     <title>"Drag to another element to draw a data flow"</title>
                 </circle>
             </g>

@@ -14,7 +14,7 @@ pub mod state;
 mod threats;
 
 use crate::components::VersionsPanel;
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use crate::hooks::{use_hydrated, use_signin_redirect};
 #[cfg(feature = "hydrate")]
 use analysis::model::{DataFlow, Element};
@@ -139,12 +139,19 @@ fn Workbench(
                     {tab_button(Tab::Threats, "Threats")}
                     {tab_button(Tab::Versions, "Versions")}
                 </div>
-                <div class="tab-body" role="tabpanel">
-                    {move || match tab.get() {
-                        Tab::Properties => view! { <Properties/> }.erase(),
-                        Tab::Threats => view! { <ThreatsPanel report=report/> }.erase(),
-                        Tab::Versions => view! { <VersionsPanel model_id=model_id.clone() revision=revision/> }.erase(),
-                    }}
+                // The properties and the threats stay mounted and are only hidden: in a large
+                // model, unmounting thousands of threat rows because a click selected something
+                // froze the page for most of a second. The versions are fetched when shown.
+                <div class="tab-body" role="tabpanel" aria-label="Properties" hidden=move || tab.get() != Tab::Properties>
+                    <Properties/>
+                </div>
+                <div class="tab-body" role="tabpanel" aria-label="Threats" hidden=move || tab.get() != Tab::Threats>
+                    <ThreatsPanel report=report/>
+                </div>
+                <div class="tab-body" role="tabpanel" aria-label="Versions" hidden=move || tab.get() != Tab::Versions>
+                    <When when=move || tab.get() == Tab::Versions>
+                        <VersionsPanel model_id=model_id.clone() revision=revision can_save=Signal::derive(move || ed.access.get().edit)/>
+                    </When>
                 </div>
             </aside>
         </div>
@@ -189,9 +196,9 @@ fn Toolbar() -> impl IntoView {
             >
                 {save_text}
             </span>
-            <Show when=move || matches!(ed.save.get(), SaveState::Offline(_))>
+            <When when=move || matches!(ed.save.get(), SaveState::Offline(_))>
                 <button type="button" class="secondary small" on:click=move |_| ed.flush()>"Retry now"</button>
-            </Show>
+            </When>
             <span class="spacer"></span>
             <button type="button" class="icon-button" title="Undo (Ctrl+Z)" aria-label="Undo" disabled=move || ed.history.get().0 == 0 on:click=move |_| ed.undo()>"↶"</button>
             <button type="button" class="icon-button" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled=move || ed.history.get().1 == 0 on:click=move |_| ed.redo()>"↷"</button>

@@ -5,7 +5,7 @@
 use super::canvas::{new_element, Canvas};
 use super::state::{Editor, READ_ONLY};
 use crate::diagram::{kind_icon, kind_label, kind_type, PALETTE};
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use analysis::model::{DataFlow, Element, Kind, ThreatModel};
 use analysis::Operation;
 use leptos::prelude::*;
@@ -64,9 +64,9 @@ pub fn Palette(hydrated: ReadSignal<bool>) -> impl IntoView {
         .collect_view();
     view! {
         <nav class="palette" aria-label="Element palette">
-            <Show when=move || hydrated.get() && !ed.access.get().edit>
+            <When when=move || hydrated.get() && !ed.access.get().edit>
                 <p class="hint" data-testid="read-only">{READ_ONLY}</p>
-            </Show>
+            </When>
             {groups}
         </nav>
     }
@@ -722,7 +722,7 @@ fn ScopeField(target: String) -> impl IntoView {
             <input id=id.clone() type="checkbox" prop:checked=move || open.get() on:change=on_toggle/>
             <label for=id.clone()>"Out of scope"</label>
         </div>
-        <Show when=move || open.get()>
+        <When when=move || open.get()>
             <div class="field">
                 <label for=format!("{id}-reason")>"Reason (required)"</label>
                 <input
@@ -739,7 +739,7 @@ fn ScopeField(target: String) -> impl IntoView {
                     {move || draft.get().trim().is_empty().then_some("Say why it is out of scope; it shows in the register.")}
                 </p>
             </div>
-        </Show>
+        </When>
     }
     .erase()
 }

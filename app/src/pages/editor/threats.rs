@@ -6,7 +6,7 @@
 
 use super::state::Editor;
 use crate::diagram::{severity_class, severity_label};
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use analysis::model::{Decision, Status, Stride, UserThreat};
 use analysis::{Dread, Finding, Operation, Report};
 use leptos::prelude::*;
@@ -114,7 +114,12 @@ pub fn ThreatsPanel(report: Memo<Report>) -> impl IntoView {
     let list = move || {
         // Keyed by content: an edit re-renders only the groups whose threats changed.
         view! {
-            <Show when=move || !empty.get() fallback=move || view! {
+            <When when=move || !empty.get()>
+                <For each=move || groups.get() key=|group| group.clone() let:group>
+                    <ThreatGroup name=group.0 rows=group.1/>
+                </For>
+            </When>
+            <When when=move || empty.get()>
                 <p class="empty">
                     {move || if only_selection.get() {
                         "No threats on the selection."
@@ -122,11 +127,7 @@ pub fn ThreatsPanel(report: Memo<Report>) -> impl IntoView {
                         "No threats yet. Add elements and flows; threats appear as you draw."
                     }}
                 </p>
-            }>
-                <For each=move || groups.get() key=|group| group.clone() let:group>
-                    <ThreatGroup name=group.0 rows=group.1/>
-                </For>
-            </Show>
+            </When>
         }
         .erase()
     };
@@ -150,9 +151,9 @@ pub fn ThreatsPanel(report: Memo<Report>) -> impl IntoView {
                 </label>
             </div>
             <div class="threat-list" data-testid="threat-list">{list}</div>
-            <Show when=move || ed.threat.get().is_some()>
+            <When when=move || ed.threat.with(Option::is_some)>
                 <ThreatDetails report=report/>
-            </Show>
+            </When>
             <NewThreat/>
         </section>
     }
@@ -420,9 +421,9 @@ fn DecisionForm(finding: Finding) -> impl IntoView {
                     <input id="override-dread" type="checkbox" prop:checked=move || overridden.get() on:change=move |ev| overridden.set(event_target_checked(&ev))/>
                     <label for="override-dread">"Override the score"</label>
                 </div>
-                <Show when=move || overridden.get()>
+                <When when=move || overridden.get()>
                     <DreadSliders values=values prefix="decision-dread"/>
-                </Show>
+                </When>
                 <p class="verdict" aria-live="polite">{preview}</p>
                 <div class="field">
                     <label for="decision-status">"Status"</label>

@@ -7,7 +7,7 @@
 mod rows;
 
 use crate::api::{use_api, ModelView, ThreatsView};
-use crate::erase::Erase;
+use crate::erase::{Erase, When};
 use crate::hooks::{redirect_on_401, use_hydrated};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -436,9 +436,9 @@ fn RegisterTable(
                     </For>
                 </tbody>
             </table>
-            <Show when=move || visible.with(Vec::is_empty)>
+            <When when=move || visible.with(Vec::is_empty)>
                 <p class="hint">"No threat matches these filters. Clear them to see every threat."</p>
-            </Show>
+            </When>
         </div>
     }
     .erase()
