@@ -7,7 +7,7 @@
 use super::state::Editor;
 use crate::diagram::{
     boundary_at, centre, flow_label, flow_points, geometry_of, kind_icon, kind_label, midpoint,
-    path_data, severity_class, with_descendants,
+    path_data, place_path, severity_class, with_descendants,
 };
 use crate::erase::Erase;
 use analysis::model::{DataFlow, Element, ElementKind, Geometry, Kind, ThreatModel};
@@ -766,7 +766,18 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
     };
     let label = move || data.with(|d| d.as_ref().map(|d| d.0.clone()).unwrap_or_default());
     let kind_text = move || data.with(|d| d.as_ref().map(|d| kind_label(d.1)).unwrap_or_default());
-    let icon = move || data.with(|d| d.as_ref().map(|d| kind_icon(d.1)).unwrap_or_default());
+    // The icon and the badge are placed by coordinates, not by transformed groups (see
+    // `place_path`).
+    let icon = move || {
+        let (scale, at) = if boundary { (0.75, 8.0) } else { (1.1, 10.0) };
+        let top = if boundary { 4.0 } else { 10.0 };
+        data.with(|d| {
+            d.as_ref()
+                .map(|d| place_path(kind_icon(d.1), scale, at, top))
+                .unwrap_or_default()
+        })
+    };
+    let (badge_x, badge_y) = if boundary { ("12", "-4") } else { ("4", "4") };
     let aria = move || {
         let sev = badge
             .get()
@@ -786,7 +797,7 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
     let badge_view = move || {
         badge.get().map(|s| {
             view! {
-                <circle class=format!("badge {}", severity_class(s)) cx="0" cy="0" r="7">
+                <circle class=format!("badge {}", severity_class(s)) cx=badge_x cy=badge_y r="7">
                     <title>{format!("Highest open risk: {}", crate::diagram::severity_label(s))}</title>
                 </circle>
             }
@@ -799,11 +810,11 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
             <g class=class transform=translate data-element-id=id_attr aria-label=aria on:pointerdown=on_down>
                 <rect class="frame" rx="10" width=width height=height></rect>
                 <rect class="frame-title" rx="10" height="26" width=width></rect>
-                <g class="icon" transform="translate(8 4) scale(0.75)">
+                <g class="icon">
                     <path d=icon></path>
                 </g>
                 <text class="title" x="30" y="18">{label}</text>
-                <g transform="translate(12 -4)">{badge_view}</g>
+                {badge_view}
                 <rect class="resize" x=corner_x y=corner_y width="12" height="12" on:pointerdown=on_resize>
                     <title>"Drag to resize"</title>
                 </rect>
@@ -814,12 +825,12 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
         view! {
             <g class=class transform=translate data-element-id=id_attr aria-label=aria on:pointerdown=on_down>
                 <rect class="box" rx="8" width=width height=height></rect>
-                <g class="icon" transform="translate(10 10) scale(1.1)">
+                <g class="icon">
                     <path d=icon></path>
                 </g>
                 <text class="name" x="44" y="26">{label}</text>
                 <text class="kind" x="44" y="44">{kind_text}</text>
-                <g transform="translate(4 4)">{badge_view}</g>
+                {badge_view}
                 <circle class="handle" cx=width cy=mid_y r="6" on:pointerdown=on_handle>
                     <title>"Drag to another element to draw a data flow"</title>
                 </circle>
