@@ -767,15 +767,17 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
     let label = move || data.with(|d| d.as_ref().map(|d| d.0.clone()).unwrap_or_default());
     let kind_text = move || data.with(|d| d.as_ref().map(|d| kind_label(d.1)).unwrap_or_default());
     // The icon and the badge are placed by coordinates, not by transformed groups (see
-    // `place_path`).
+    // `place_path`). The icon follows the kind alone, not every move or rename of the box.
+    let kind = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.1)));
     let icon = move || {
-        let (scale, at) = if boundary { (0.75, 8.0) } else { (1.1, 10.0) };
-        let top = if boundary { 4.0 } else { 10.0 };
-        data.with(|d| {
-            d.as_ref()
-                .map(|d| place_path(kind_icon(d.1), scale, at, top))
-                .unwrap_or_default()
-        })
+        let (scale, x, y) = if boundary {
+            (0.75, 8.0, 4.0)
+        } else {
+            (1.1, 10.0, 10.0)
+        };
+        kind.get()
+            .map(|k| place_path(kind_icon(k), scale, x, y))
+            .unwrap_or_default()
     };
     let (badge_x, badge_y) = if boundary { ("12", "-4") } else { ("4", "4") };
     let aria = move || {
