@@ -97,6 +97,26 @@ build_release() {
   say "building the release (server and browser bundle)"
   (cd "$ROOT" && cargo leptos build --release)
   [ -f "$(site_root)/pkg/rampart.wasm" ] || die "the build did not produce $(site_root)/pkg/rampart.wasm"
+  build_editor_bundle
+}
+
+# The editor's own bundle (pkg/rampart-editor.*, see app::bundle_for), built from the
+# frontend-editor crate the way cargo-leptos builds the main one: same target folder, profile
+# and LEPTOS_OUTPUT_NAME (leptos reads it at compile time; another value would rebuild the
+# shared crates each time), then wasm-bindgen and wasm-opt with cargo-leptos's release flags.
+build_editor_bundle() {
+  local front="$TARGET_DIR/front" pkg
+  pkg="$(site_root)/pkg"
+  say "building the editor's bundle"
+  (cd "$ROOT" && LEPTOS_OUTPUT_NAME=rampart cargo build --package=frontend-editor --lib \
+    --target-dir="$front" --target=wasm32-unknown-unknown --no-default-features \
+    --profile=wasm-release --locked)
+  wasm-bindgen --target=web --no-typescript --out-name=rampart-editor --out-dir="$pkg" \
+    "$front/wasm32-unknown-unknown/wasm-release/frontend_editor.wasm"
+  mv "$pkg/rampart-editor_bg.wasm" "$pkg/rampart-editor.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    "$pkg/rampart-editor.wasm" -o "$pkg/rampart-editor.wasm"
+  [ -f "$pkg/rampart-editor.js" ] || die "the build did not produce $pkg/rampart-editor.js"
 }
 
 # ---------------------------------------------------------------------------------------------

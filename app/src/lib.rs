@@ -27,6 +27,12 @@ pub const OUTPUT_NAME: &str = "rampart";
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     security::set_page_policy();
+    // The editor's page loads the editor's own, smaller bundle, where the build made one.
+    let path = use_context::<leptos_router::location::RequestUrl>();
+    let mut scripts = options.clone();
+    if use_context::<EditorBundle>().is_some_and(|b| b.0) {
+        scripts.output_name = bundle_for(path.as_ref().map_or("/", AsRef::as_ref)).into();
+    }
 
     view! {
         <!DOCTYPE html>
@@ -35,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options=scripts/>
                 <MetaTags/>
             </head>
             <body>
@@ -45,12 +51,42 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The root component: document metadata and the routes.
-#[component]
-pub fn App() -> impl IntoView {
+/// The name of the editor's own bundle (`pkg/rampart-editor.*`), built from the
+/// `frontend-editor` crate beside the one cargo-leptos builds.
+pub const EDITOR_OUTPUT_NAME: &str = "rampart-editor";
+
+/// Whether the site holds the editor's bundle (the server looks when it starts; the release
+/// build makes it, `cargo leptos watch` does not). Without it every page loads the whole
+/// application.
+#[derive(Clone, Copy, Debug)]
+pub struct EditorBundle(pub bool);
+
+/// Whether the page at `path` is a model's editor (`/models/{id}`), the one page the
+/// editor's bundle hydrates. `path` may be a whole URL, as the server's `RequestUrl` is.
+pub fn is_editor_path(path: &str) -> bool {
+    let path = match path.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |at| &rest[at..]),
+        None => path,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.strip_prefix("/models/")
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
+/// The bundle the page at `path` loads: the editor's own for a model's editor, else the
+/// whole application.
+pub fn bundle_for(path: &str) -> &'static str {
+    if is_editor_path(path) {
+        EDITOR_OUTPUT_NAME
+    } else {
+        OUTPUT_NAME
+    }
+}
+
+/// What both roots put in the document's head, and the API client.
+fn document_setup() -> impl IntoView {
     provide_meta_context();
     api::provide_api();
-
     view! {
         <Stylesheet id="leptos" href=format!("/pkg/{OUTPUT_NAME}.css")/>
         <Link rel="icon" href="/favicon.ico"/>
@@ -61,6 +97,15 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| {
             if page.is_empty() { "Rampart".to_string() } else { format!("{page} · Rampart") }
         }/>
+    }
+}
+
+/// The root component: document metadata and the routes. The server renders every page with
+/// it, and the whole application's bundle hydrates it.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        {document_setup()}
         <Router>
             <components::TopBar/>
             <main id="content">
@@ -85,6 +130,50 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+/// The root the editor's own bundle hydrates when a model's editor is the page loaded: the
+/// same document as [`App`] renders there, with the editor as its only route. Most visits to
+/// a model start at its address, and this bundle leaves out every other page (about a third
+/// of the whole). Following a link to any other page loads that page from the server.
+#[component]
+pub fn EditorApp() -> impl IntoView {
+    view! {
+        {document_setup()}
+        <Router>
+            <components::TopBar/>
+            <main id="content">
+                <Routes fallback=LoadFromServer>
+                    <Route path=path!("/models/:id") view=pages::EditorPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Shown by the editor's bundle for a page it does not have: the page is loaded from the
+/// server instead, in place of the history entry the router is making for it (the router
+/// renders this before it writes the address, so a reload would load the editor again).
+#[component]
+fn LoadFromServer() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = leptos_router::hooks::use_location();
+        let target = format!(
+            "{}{}{}",
+            location.pathname.get_untracked(),
+            location.search.with_untracked(|s| {
+                if s.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{s}")
+                }
+            }),
+            location.hash.get_untracked()
+        );
+        let _ = window().location().replace(&target);
+    }
+    view! { <p class="page loading" role="status">"Loading…"</p> }
 }
 
 #[cfg(all(test, feature = "ssr"))]
@@ -152,6 +241,46 @@ mod tests {
             );
             // Nothing about a user is rendered on the server.
             assert!(!html.contains("Sign out"), "{path}: {html}");
+        }
+    }
+
+    /// Hydration needs the same markup from both roots where the editor's bundle is used.
+    #[test]
+    fn the_editor_root_renders_the_editor_page_as_the_whole_application_does() {
+        let path = "/models/00000000-0000-0000-0000-000000000000";
+        assert_eq!(bundle_for(path), EDITOR_OUTPUT_NAME);
+        let owner = Owner::new();
+        let editor = owner.with(|| {
+            provide_context(RequestUrl::new(path));
+            view! { <EditorApp/> }.to_html()
+        });
+        assert_eq!(editor, render(path));
+        assert!(editor.contains("editor-page"), "{editor}");
+    }
+
+    #[test]
+    fn only_a_models_editor_loads_the_editor_bundle() {
+        for path in [
+            "/models/0a1b",
+            "/models/00000000-0000-0000-0000-000000000000",
+            "/models/0a1b?tab=threats",
+            "http://leptos.dev/models/0a1b",
+        ] {
+            assert_eq!(bundle_for(path), EDITOR_OUTPUT_NAME, "{path}");
+        }
+        for path in [
+            "/",
+            "/models",
+            "/models/",
+            "/models/0a1b/register",
+            "/models/0a1b/versions",
+            "/teams/0a1b",
+            "/modelsx/0a1b",
+            "http://leptos.dev/models",
+            "http://leptos.dev/models/0a1b/register",
+            "http://models/0a1b",
+        ] {
+            assert_eq!(bundle_for(path), OUTPUT_NAME, "{path}");
         }
     }
 

@@ -152,7 +152,17 @@ test("draw, see threats, decide, reload, undo and redo", async ({ page }) => {
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   await page.mouse.move(from.x + 40, from.y + 30, { steps: 5 });
+  // Mid-drag, a copy in the lift layer follows the pointer (moved by a CSS transform, so the
+  // diagram is not repainted) while the box itself waits, hidden, where it was.
+  const lift = page.getByTestId("lift-layer");
+  await expect(lift.locator(".el")).toHaveCount(1);
+  await expect(workload).toHaveClass(/\blifted\b/);
+  await expect(workload).toHaveAttribute("transform", before!);
+  const shift = await lift.evaluate((el) => getComputedStyle(el).transform);
+  expect(shift).toMatch(/^matrix\(1, 0, 0, 1, [1-9][\d.]*, [1-9][\d.]*\)$/);
   await page.mouse.up();
+  await expect(lift.locator(".el")).toHaveCount(0);
+  await expect(workload).not.toHaveClass(/\blifted\b/);
   await expect(workload).not.toHaveAttribute("transform", before!);
   const moved = await workload.getAttribute("transform");
   await page.getByTestId("canvas").focus();
@@ -164,6 +174,23 @@ test("draw, see threats, decide, reload, undo and redo", async ({ page }) => {
 
   expect(problems).toEqual([]);
   expect(await violations()).toEqual([]);
+
+  // Loaded at its address (the reload above), the editor ran on the editor's own bundle. A
+  // link to another page loads that page from the server, with the whole application's.
+  const bundles = () =>
+    page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((entry) => new URL(entry.name).pathname)
+        .filter((path) => path.startsWith("/pkg/") && path.endsWith(".wasm")),
+    );
+  expect(await bundles()).toEqual(["/pkg/rampart-editor.wasm"]);
+  await page.getByRole("link", { name: "Register", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Threat register: /);
+  await waitForHydration(page);
+  expect(await bundles()).toEqual(["/pkg/rampart.wasm"]);
+  await expect(page.getByRole("table", { name: "Threat register", exact: true })).toBeVisible();
+  expect(problems).toEqual([]);
 });
 
 test("two browsers editing one model never lose an edit", async ({ page, browser }) => {

@@ -49,9 +49,21 @@ pub fn router(state: AppState) -> Router {
         .starts_with("https://")
         .then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     let routes = generate_route_list(App);
+    let editor_bundle = app::EditorBundle(
+        std::path::Path::new(&*leptos.site_root)
+            .join(&*leptos.site_pkg_dir)
+            .join(format!("{}.wasm", app::EDITOR_OUTPUT_NAME))
+            .is_file(),
+    );
+    if !editor_bundle.0 {
+        tracing::info!("no editor bundle in the site: every page loads the whole application");
+    }
     let context = {
         let pool = state.pool.clone();
-        move || provide_context(pool.clone())
+        move || {
+            provide_context(pool.clone());
+            provide_context(editor_bundle);
+        }
     };
 
     // Anything that is neither a route nor a file under the site root renders the app's

@@ -130,3 +130,33 @@ async fn the_bundles_brotli_copy_is_sent_as_it_is() {
     let response = send(state(site.path()), request).await;
     assert_eq!(header(&response, "content-encoding"), Some("gzip"));
 }
+
+/// The page's hydration script names the bundle: `pkg/<name>.js`, preloaded.
+fn bundle_of(page: &str) -> Option<&str> {
+    let marker = r#"<link rel="modulepreload" href="/pkg/"#;
+    let start = page.find(marker)? + marker.len();
+    let len = page[start..].find(".js\"")?;
+    Some(&page[start..start + len])
+}
+
+#[tokio::test]
+async fn a_models_editor_loads_the_editors_own_bundle_where_the_site_has_it() {
+    let editor = "/models/00000000-0000-0000-0000-000000000000";
+    // A site without it (as `cargo leptos watch` builds): every page loads the whole one.
+    let site = site();
+    for path in [editor, "/models", "/signin"] {
+        let page = body_text(get(state(site.path()), path).await).await;
+        assert_eq!(bundle_of(&page), Some("rampart"), "{path}: {page}");
+    }
+    // The release build's site: the editor's page, and only it, loads the editor's bundle.
+    std::fs::write(site.path().join("pkg/rampart-editor.wasm"), b"\0asm").unwrap();
+    let page = body_text(get(state(site.path()), editor).await).await;
+    assert_eq!(bundle_of(&page), Some("rampart-editor"), "{page}");
+    for path in [
+        "/models",
+        "/models/00000000-0000-0000-0000-000000000000/register",
+    ] {
+        let page = body_text(get(state(site.path()), path).await).await;
+        assert_eq!(bundle_of(&page), Some("rampart"), "{path}: {page}");
+    }
+}

@@ -1,8 +1,18 @@
 //! The diagram canvas: an SVG of trust boundaries (drawn first, outermost first), data flows
 //! and nodes, with pan and zoom. One gesture at a time runs on the canvas (pan, move, rubber
 //! band, new flow, resize); while it runs only its own signals change (an offset, a band, a
-//! line), so a drag redraws the dragged boxes and their flows and nothing else. The model
-//! changes once, when the gesture ends, as one edit.
+//! line). The model changes once, when the gesture ends, as one edit.
+//!
+//! What a gesture draws lies in two layers over the diagram, so the diagram itself is not
+//! painted again on every frame of it (with hundreds of boxes, that painting is what made a
+//! drag slow):
+//! - the *lift* layer holds copies of the boxes being moved. They stay where they were in it,
+//!   and the layer as a whole follows the pointer by a CSS transform, which the compositor
+//!   applies without painting anything;
+//! - the *sketch* layer holds the flows touching them, redrawn at each grid step, the rubber
+//!   band and the flow being drawn.
+//!
+//! While the copies are shown, the originals are hidden (`lifted`).
 
 use super::state::Editor;
 use crate::diagram::{
@@ -73,6 +83,9 @@ pub struct Canvas {
     /// Ids being moved and the offset so far.
     moving: RwSignal<Vec<String>>,
     offset: RwSignal<(f64, f64)>,
+    /// True once a move has left its starting point: the moving boxes and their flows are
+    /// then drawn in the layers over the diagram, and hidden in it.
+    lifted: RwSignal<bool>,
     band: RwSignal<Option<(f64, f64, f64, f64)>>,
     draft: RwSignal<Option<Segment>>,
     resizing: RwSignal<Option<(String, Geometry)>>,
@@ -95,6 +108,7 @@ impl Canvas {
             busy: RwSignal::new(false),
             moving: RwSignal::new(Vec::new()),
             offset: RwSignal::new((0.0, 0.0)),
+            lifted: RwSignal::new(false),
             band: RwSignal::new(None),
             draft: RwSignal::new(None),
             resizing: RwSignal::new(None),
@@ -159,6 +173,9 @@ impl Canvas {
         }
         if self.offset.get_untracked() != (0.0, 0.0) {
             self.offset.set((0.0, 0.0));
+        }
+        if self.lifted.get_untracked() {
+            self.lifted.set(false);
         }
         if self.band.with_untracked(Option::is_some) {
             self.band.set(None);
@@ -369,6 +386,9 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
                 // Between grid steps nothing moves: nothing is woken.
                 if canvas.offset.get_untracked() != offset {
                     canvas.offset.set(offset);
+                    if !canvas.lifted.get_untracked() {
+                        canvas.lifted.set(true);
+                    }
                 }
             }
             Gesture::Band { start } => canvas.band.set(Some((start.0, start.1, mx, my))),
@@ -502,6 +522,49 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
         let v = canvas.viewport.get();
         format!("translate({:.1} {:.1}) scale({:.4})", v.x, v.y, v.zoom)
     };
+    // The copies in the layers over the diagram, in the diagram's order.
+    let lifted_boxes = Memo::new(move |_| {
+        if !canvas.lifted.get() {
+            return Vec::new();
+        }
+        canvas.moving.with(|moving| {
+            boundaries.with(|b| {
+                nodes.with(|n| {
+                    b.iter()
+                        .chain(n)
+                        .filter(|id| moving.contains(id))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    });
+    let lifted_flows = Memo::new(move |_| {
+        if !canvas.lifted.get() {
+            return Vec::new();
+        }
+        canvas.moving.with(|moving| {
+            ed.model.with_untracked(|m| {
+                m.flows
+                    .iter()
+                    .filter(|f| moving.contains(&f.source) || moving.contains(&f.target))
+                    .map(|f| f.id.clone())
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    // The lift layer follows the drag on the compositor: a transform set through the style
+    // object (the pages' policy allows no `style` attribute), in screen pixels.
+    let lift = NodeRef::<leptos::svg::Svg>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let (dx, dy) = canvas.offset.get();
+        let zoom = canvas.viewport.with(|v| v.zoom);
+        if let Some(el) = lift.get() {
+            let shift = format!("translate({:.2}px, {:.2}px)", dx * zoom, dy * zoom);
+            let _ = el.style().set_property("transform", &shift);
+        }
+    });
     let grid_size = move || format!("{:.2}", GRID * 2.0 * canvas.viewport.get().zoom);
     let grid_transform = move || {
         let v = canvas.viewport.get();
@@ -565,7 +628,21 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
                     </For>
                 </g>
                 <ThinPaths report=report/>
+            </g>
+        </svg>
+        <svg class="canvas-layer" aria-hidden="true" data-testid="sketch-layer">
+            <g transform=transform>
+                <For each=move || lifted_flows.get() key=|id| id.clone() let:id>
+                    <FlowLine id=id ghost=true/>
+                </For>
                 <Overlays/>
+            </g>
+        </svg>
+        <svg node_ref=lift class="canvas-layer lift" aria-hidden="true" data-testid="lift-layer">
+            <g transform=transform>
+                <For each=move || lifted_boxes.get() key=|id| id.clone() let:id>
+                    <ElementBox id=id svg=svg ghost=true/>
+                </For>
             </g>
         </svg>
     }
@@ -622,8 +699,15 @@ pub fn move_ops(m: &ThreatModel, ids: &[String], dx: f64, dy: f64) -> Vec<Operat
 }
 
 /// One element: a boundary (a titled frame) or a node (icon, name, kind), with its badge.
+/// A `ghost` is its copy in the lift layer while it is dragged: drawn where the element is in
+/// the model (the layer itself follows the drag), without its id or name for tests and
+/// assistive technology, which find the original.
 #[component]
-fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
+fn ElementBox(
+    id: String,
+    svg: NodeRef<leptos::svg::Svg>,
+    #[prop(optional)] ghost: bool,
+) -> impl IntoView {
     let ed = expect_context::<Editor>();
     let canvas = expect_context::<Canvas>();
     let BadgeMap(badge_map) = expect_context::<BadgeMap>();
@@ -641,11 +725,12 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
             })
         })
     });
-    // Where the box is drawn. Memos keep a gesture's signals from reaching every box: a box
-    // hears the drag's offset only while it is one of those moving, and the resize only while
-    // it is the one resized.
+    // Where the box is drawn, and whether it is hidden while its copy is dragged. Memos keep
+    // a gesture's signals from reaching every box: a box hears of a move only while it is one
+    // of those moving, and of the resize only while it is the one resized.
     let key = id.clone();
     let moving = Memo::new(move |_| canvas.moving.with(|m| m.contains(&key)));
+    let lifted = Memo::new(move |_| !ghost && moving.get() && canvas.lifted.get());
     let key = id.clone();
     let resized = Memo::new(move |_| {
         canvas
@@ -653,16 +738,10 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
             .with(|r| r.as_ref().filter(|(rid, _)| *rid == key).map(|(_, g)| *g))
     });
     let geometry = Memo::new(move |_| {
-        let mut g = resized
+        resized
             .get()
             .or_else(|| data.with(|d| d.as_ref().map(|d| d.2)))
-            .unwrap_or_default();
-        if moving.get() {
-            let (dx, dy) = canvas.offset.get();
-            g.x += dx;
-            g.y += dy;
-        }
-        g
+            .unwrap_or_default()
     });
     let key = id.clone();
     let selected = Memo::new(move |_| ed.selection.with(|s| s.contains(&key)));
@@ -762,6 +841,9 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
         if data.with(|d| d.as_ref().is_some_and(|d| d.3)) {
             c.push_str(" out-of-scope");
         }
+        if lifted.get() {
+            c.push_str(" lifted");
+        }
         c
     };
     let label = move || data.with(|d| d.as_ref().map(|d| d.0.clone()).unwrap_or_default());
@@ -781,11 +863,14 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
     };
     let (badge_x, badge_y) = if boundary { ("12", "-4") } else { ("4", "4") };
     let aria = move || {
+        if ghost {
+            return None;
+        }
         let sev = badge
             .get()
             .map(|s| format!(", highest open risk {}", crate::diagram::severity_label(s)))
             .unwrap_or_default();
-        format!("{} ({}){sev}", label(), kind_text())
+        Some(format!("{} ({}){sev}", label(), kind_text()))
     };
     let translate = move || {
         let g = geometry.get();
@@ -805,7 +890,7 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
             }
         })
     };
-    let id_attr = id.clone();
+    let id_attr = (!ghost).then(|| id.clone());
 
     if boundary {
         view! {
@@ -842,14 +927,15 @@ fn ElementBox(id: String, svg: NodeRef<leptos::svg::Svg>) -> impl IntoView {
     }
 }
 
-/// A data flow: a line with an arrowhead from source to target and its protocol label.
+/// A data flow: a line with an arrowhead from source to target and its protocol label. A
+/// `ghost` is its copy in the sketch layer while an end of it is dragged: it follows the drag,
+/// and the original is hidden.
 #[component]
-fn FlowLine(id: String) -> impl IntoView {
+fn FlowLine(id: String, #[prop(optional)] ghost: bool) -> impl IntoView {
     let ed = expect_context::<Editor>();
     let canvas = expect_context::<Canvas>();
     let BadgeMap(badge_map) = expect_context::<BadgeMap>();
     let Highlight(highlight) = expect_context::<Highlight>();
-    // Only the flows touching what is being dragged follow the drag's offset.
     let key = id.clone();
     let ends = Memo::new(move |_| {
         ed.model
@@ -863,9 +949,10 @@ fn FlowLine(id: String) -> impl IntoView {
             })
         })
     });
+    let lifted = Memo::new(move |_| !ghost && dragged_end.get() && canvas.lifted.get());
     let key = id.clone();
     let shape = Memo::new(move |_| {
-        let (moving, offset) = if dragged_end.get() {
+        let (moving, offset) = if ghost && dragged_end.get() {
             (canvas.moving.get(), canvas.offset.get())
         } else {
             (Vec::new(), (0.0, 0.0))
@@ -911,6 +998,9 @@ fn FlowLine(id: String) -> impl IntoView {
     };
     let class = move || {
         let mut c = String::from("flow");
+        if lifted.get() {
+            c.push_str(" lifted");
+        }
         if selected.get() {
             c.push_str(" selected");
         }
@@ -939,8 +1029,9 @@ fn FlowLine(id: String) -> impl IntoView {
         })
     };
     let text = move || shape.with(|s| s.as_ref().map(|s| s.2.clone()).unwrap_or_default());
+    let id_attr = (!ghost).then_some(id);
     view! {
-        <g class=class data-flow-id=id on:pointerdown=on_down>
+        <g class=class data-flow-id=id_attr on:pointerdown=on_down>
             <path class="hit" d=d></path>
             <path class="line" d=d marker-end="url(#arrow)"></path>
             <text class="flow-label" x=lx y=ly text-anchor="middle">{text}</text>
