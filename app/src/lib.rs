@@ -151,27 +151,57 @@ pub fn EditorApp() -> impl IntoView {
     }
 }
 
+/// A page's address from the router's parts: the query without its `?`, the fragment with or
+/// without its `#` (a sign-in redirect carries `#next=…`).
+pub fn full_path(path: &str, search: &str, hash: &str) -> String {
+    let mut full = path.to_owned();
+    if !search.is_empty() {
+        full.push('?');
+        full.push_str(search);
+    }
+    if !hash.is_empty() {
+        if !hash.starts_with('#') {
+            full.push('#');
+        }
+        full.push_str(hash);
+    }
+    full
+}
+
+/// Whether `target` is the document at `current` (path and query), whatever its fragment.
+pub fn is_current_page(current: &str, target: &str) -> bool {
+    target.split('#').next() == Some(current)
+}
+
 /// Shown by the editor's bundle for a page it does not have: the page is loaded from the
-/// server instead, in place of the history entry the router is making for it (the router
-/// renders this before it writes the address, so a reload would load the editor again).
+/// server instead, in place of the history entry the router is making for it. A link's
+/// address is written after this renders (a reload would load the editor again), a redirect's
+/// before.
 #[component]
 fn LoadFromServer() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let location = leptos_router::hooks::use_location();
-        let target = format!(
-            "{}{}{}",
-            location.pathname.get_untracked(),
-            location.search.with_untracked(|s| {
-                if s.is_empty() {
-                    String::new()
-                } else {
-                    format!("?{s}")
-                }
-            }),
-            location.hash.get_untracked()
+        let target = location.pathname.with_untracked(|path| {
+            location.search.with_untracked(|search| {
+                location
+                    .hash
+                    .with_untracked(|hash| full_path(path, search, hash))
+            })
+        });
+        let here = window().location();
+        let current = format!(
+            "{}{}",
+            here.pathname().unwrap_or_default(),
+            here.search().unwrap_or_default()
         );
-        let _ = window().location().replace(&target);
+        // Where the router already wrote the address, going there would only move to the
+        // fragment (a sign-in redirect's `#next=…`): the page is reloaded instead.
+        let _ = if is_current_page(&current, &target) {
+            here.reload()
+        } else {
+            here.replace(&target)
+        };
     }
     view! { <p class="page loading" role="status">"Loading…"</p> }
 }
@@ -282,6 +312,21 @@ mod tests {
         ] {
             assert_eq!(bundle_for(path), OUTPUT_NAME, "{path}");
         }
+    }
+
+    #[test]
+    fn the_address_loaded_from_the_server_keeps_the_query_and_the_fragment() {
+        assert_eq!(full_path("/models", "", ""), "/models");
+        assert_eq!(full_path("/audit", "page=2", ""), "/audit?page=2");
+        assert_eq!(
+            full_path("/signin", "", "next=%2Fmodels%2F1"),
+            "/signin#next=%2Fmodels%2F1"
+        );
+        assert_eq!(full_path("/signin", "a=b", "#next=x"), "/signin?a=b#next=x");
+        assert!(is_current_page("/signin", "/signin#next=%2Fmodels%2F1"));
+        assert!(is_current_page("/audit?page=2", "/audit?page=2"));
+        assert!(!is_current_page("/models/1", "/models/1/register"));
+        assert!(!is_current_page("/audit", "/audit?page=2"));
     }
 
     #[test]

@@ -254,3 +254,33 @@ test("two browsers editing one model never lose an edit", async ({ page, browser
   expect(problems.filter((p) => !p.includes("409"))).toEqual([]);
   expect(secondProblems.filter((p) => !p.includes("409"))).toEqual([]);
 });
+
+test("a model's address opened signed out leads through sign-in back to the model", async ({ page, browser }) => {
+  await page.goto("/");
+  const me = await signUpWithTeam(page, "linked");
+  const origin = new URL(page.url()).origin;
+  const created = await page.context().request.post(`${origin}/api/v1/models`, {
+    headers: { Origin: origin, "X-CSRF-Token": me.csrf },
+    data: { team_id: me.teamId, name: "Linked model", template: "reference" },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  // A link to the model followed in a browser that is not signed in: the editor's bundle
+  // finds no session and hands over to the sign-in page, loaded from the server.
+  const context = await browser.newContext();
+  const visitor = await context.newPage();
+  const problems = watchForErrors(visitor, [`/api/v1/models/${id}`]);
+  await visitor.goto(`/models/${id}`);
+  await expect(visitor).toHaveURL(new RegExp(`/signin#next=%2Fmodels%2F${id}$`));
+  await waitForHydration(visitor);
+  await expect(visitor.getByRole("heading", { level: 1 })).toHaveText("Sign in");
+  await visitor.getByLabel("E-mail address").fill(me.email);
+  await visitor.getByLabel("Password").fill(me.password);
+  await visitor.getByRole("button", { name: "Sign in" }).click();
+  await expect(visitor).toHaveURL(new RegExp(`/models/${id}$`));
+  await expect(visitor.getByRole("heading", { level: 1 })).toHaveText("Linked model");
+  await expect(visitor.locator('[data-element-id="internet"]')).toBeVisible();
+  expect(problems).toEqual([]);
+  await context.close();
+});
