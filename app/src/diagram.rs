@@ -12,39 +12,6 @@ use std::collections::HashMap;
 #[cfg(feature = "ssr")]
 pub use svg::{render_svg, DiagramSvg};
 
-/// A kind's name for people.
-pub fn kind_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Internet => "Internet",
-        Kind::ExternalActor => "External actor",
-        Kind::User => "User",
-        Kind::CloudAccount => "Cloud account",
-        Kind::Vpc => "VPC",
-        Kind::Subnet => "Subnet",
-        Kind::TransitGateway => "Transit gateway",
-        Kind::VpcPeering => "VPC peering",
-        Kind::RouteTable => "Route table",
-        Kind::NetworkAcl => "Network ACL",
-        Kind::SecurityGroup => "Security group",
-        Kind::Waf => "WAF",
-        Kind::VnfFirewall => "VNF firewall",
-        Kind::LoadBalancer => "Load balancer",
-        Kind::VpnGateway => "VPN gateway",
-        Kind::EgressGateway => "Egress gateway",
-        Kind::BastionHost => "Bastion host",
-        Kind::Iam => "IAM",
-        Kind::KubernetesCluster => "Kubernetes cluster",
-        Kind::Namespace => "Namespace",
-        Kind::Workload => "Workload",
-        Kind::KubernetesService => "Kubernetes service",
-        Kind::Ingress => "Ingress",
-        Kind::IstioGateway => "Istio gateway",
-        Kind::DataStore => "Data store",
-        Kind::CloudService => "Cloud service",
-        Kind::Monitoring => "Monitoring / logs",
-    }
-}
-
 /// The kind's `type` as written in files (`kubernetes_cluster`).
 pub fn kind_type(kind: Kind) -> String {
     analysis::parse::kind_name(kind)
@@ -496,7 +463,7 @@ mod tests {
     #[test]
     fn every_kind_has_a_label_an_icon_and_a_palette_place() {
         for kind in Kind::ALL {
-            assert!(!kind_label(kind).is_empty());
+            assert!(!kind.label().is_empty());
             assert!(kind_icon(kind).starts_with('M'));
             assert_eq!(kind_from_type(&kind_type(kind)), Some(kind));
             let places = PALETTE

@@ -288,7 +288,8 @@ fn the_pdf_has_the_title_the_summary_counts_and_every_threat_title() {
         );
     }
 
-    // The diagram, on a page of its own: every element's name.
+    // The diagram, on a page of its own: every element's name, and under each node's name
+    // its kind as people write it (short ones: long ones may be shortened to fit the box).
     let diagram_page = squash(&pages[2]);
     assert!(diagram_page.starts_with("Diagram"), "{diagram_page}");
     for e in &model.elements {
@@ -296,6 +297,21 @@ fn the_pdf_has_the_title_the_summary_counts_and_every_threat_title() {
             diagram_page.contains(&squash(&e.name)),
             "{} missing",
             e.name
+        );
+    }
+    let short_kinds: Vec<&str> = model
+        .elements
+        .iter()
+        .map(|e| e.kind.kind())
+        .filter(|k| !k.is_boundary())
+        .map(|k| k.label())
+        .filter(|label| label.len() <= 12)
+        .collect();
+    assert!(!short_kinds.is_empty());
+    for label in short_kinds {
+        assert!(
+            diagram_page.contains(&squash(label)),
+            "{label} missing: {diagram_page}"
         );
     }
 

@@ -489,6 +489,39 @@ pub enum DfdClass {
 }
 
 impl Kind {
+    /// The kind's name for people, as the canvas, the exports and the PDF write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Internet => "Internet",
+            Kind::ExternalActor => "External actor",
+            Kind::User => "User",
+            Kind::CloudAccount => "Cloud account",
+            Kind::Vpc => "VPC",
+            Kind::Subnet => "Subnet",
+            Kind::TransitGateway => "Transit gateway",
+            Kind::VpcPeering => "VPC peering",
+            Kind::RouteTable => "Route table",
+            Kind::NetworkAcl => "Network ACL",
+            Kind::SecurityGroup => "Security group",
+            Kind::Waf => "WAF",
+            Kind::VnfFirewall => "VNF firewall",
+            Kind::LoadBalancer => "Load balancer",
+            Kind::VpnGateway => "VPN gateway",
+            Kind::EgressGateway => "Egress gateway",
+            Kind::BastionHost => "Bastion host",
+            Kind::Iam => "IAM",
+            Kind::KubernetesCluster => "Kubernetes cluster",
+            Kind::Namespace => "Namespace",
+            Kind::Workload => "Workload",
+            Kind::KubernetesService => "Kubernetes service",
+            Kind::Ingress => "Ingress",
+            Kind::IstioGateway => "Istio gateway",
+            Kind::DataStore => "Data store",
+            Kind::CloudService => "Cloud service",
+            Kind::Monitoring => "Monitoring / logs",
+        }
+    }
+
     /// Every kind, in palette order.
     pub const ALL: [Kind; 27] = [
         Kind::Internet,

@@ -5,8 +5,8 @@
 //! arrowheads and labels, then nodes with icon, name and kind, each with its badge.
 
 use super::{
-    badges, bounds, depth, flow_label, flow_points, geometry_of, kind_icon, kind_label, midpoint,
-    path_data, severity_colour, severity_label,
+    badges, bounds, depth, flow_label, flow_points, geometry_of, kind_icon, midpoint, path_data,
+    severity_colour, severity_label,
 };
 use analysis::model::{Geometry, Kind, ThreatModel};
 use analysis::{Report, Severity};
@@ -196,7 +196,7 @@ pub fn DiagramSvg(
                     ></rect>
                     {icon(kind, "translate(10 10) scale(1.1)", ACCENT)}
                     <text x="44" y="26" font-size="13" font-weight="600" fill=INK>{e.name.clone()}</text>
-                    <text x="44" y="44" font-size="11" fill=INK_SOFT>{kind_label(kind)}</text>
+                    <text x="44" y="44" font-size="11" fill=INK_SOFT>{kind.label()}</text>
                     {badge(sev.get(&e.id).copied(), "translate(4 4)")}
                 </g>
             }

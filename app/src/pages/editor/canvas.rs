@@ -16,8 +16,8 @@
 
 use super::state::Editor;
 use crate::diagram::{
-    boundary_at, centre, flow_label, flow_points, geometry_of, kind_icon, kind_label, midpoint,
-    path_data, place_path, severity_class, with_descendants,
+    boundary_at, centre, flow_label, flow_points, geometry_of, kind_icon, midpoint, path_data,
+    place_path, severity_class, with_descendants,
 };
 use crate::erase::Erase;
 use analysis::model::{DataFlow, Element, ElementKind, Geometry, Kind, ThreatModel};
@@ -218,7 +218,7 @@ pub fn new_element(model: &ThreatModel, kind: Kind, x: f64, y: f64) -> Option<El
     let round = |v: f64| (v / GRID).round() * GRID;
     Some(Element {
         id: crate::diagram::fresh_id(model, &type_name.replace('_', "-")),
-        name: kind_label(kind).to_string(),
+        name: kind.label().to_string(),
         kind: kind_value,
         parent: boundary_at(model, x, y, &[]),
         security_groups: Vec::new(),
@@ -847,7 +847,7 @@ fn ElementBox(
         c
     };
     let label = move || data.with(|d| d.as_ref().map(|d| d.0.clone()).unwrap_or_default());
-    let kind_text = move || data.with(|d| d.as_ref().map(|d| kind_label(d.1)).unwrap_or_default());
+    let kind_text = move || data.with(|d| d.as_ref().map(|d| d.1.label()).unwrap_or_default());
     // The icon and the badge are placed by coordinates, not by transformed groups (see
     // `place_path`). The icon follows the kind alone, not every move or rename of the box.
     let kind = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.1)));

@@ -4,7 +4,7 @@
 
 use super::canvas::{new_element, Canvas};
 use super::state::{Editor, READ_ONLY};
-use crate::diagram::{kind_icon, kind_label, kind_type, PALETTE};
+use crate::diagram::{kind_icon, kind_type, PALETTE};
 use crate::erase::{Erase, When};
 use analysis::model::{DataFlow, Element, Kind, ThreatModel};
 use analysis::Operation;
@@ -43,14 +43,14 @@ pub fn Palette(hydrated: ReadSignal<bool>) -> impl IntoView {
                                 class="palette-item"
                                 draggable="true"
                                 disabled=move || !hydrated.get() || !ed.access.get().edit
-                                title=format!("Drag onto the canvas, or press Enter to add a {} in view", kind_label(kind))
+                                title=format!("Drag onto the canvas, or press Enter to add a {} in view", kind.label())
                                 on:dragstart=on_drag
                                 on:click=move |_| add_in_view(kind)
                             >
                                 <svg class="palette-icon" viewBox="0 0 24 24" aria-hidden="true">
                                     <path d=kind_icon(kind)></path>
                                 </svg>
-                                <span>{kind_label(kind)}</span>
+                                <span>{kind.label()}</span>
                             </button>
                         </li>
                     }
@@ -352,7 +352,7 @@ fn ElementForm(id: String) -> impl IntoView {
             <fieldset class="bare" disabled=read_only>
             <p class="props-kind">
                 <svg class="palette-icon" viewBox="0 0 24 24" aria-hidden="true"><path d=kind_icon(kind)></path></svg>
-                {kind_label(kind)} <code>{id.clone()}</code>
+                {kind.label()} <code>{id.clone()}</code>
             </p>
             <TextField target=id.clone() property="name" label="Name" required=true/>
             <TextField target=id.clone() property="description" label="Description" required=false/>
@@ -618,7 +618,7 @@ fn KindField(target: String, property: String, label: &'static str, field: Field
             view! {
                 <fieldset class="field">
                     <legend>{label}</legend>
-                    {empty.then(|| view! { <p class="hint">{format!("No {} in the model yet.", kind_label(kind))}</p> })}
+                    {empty.then(|| view! { <p class="hint">{format!("No {} in the model yet.", kind.label())}</p> })}
                     <ul class="checks">{boxes}</ul>
                 </fieldset>
             }

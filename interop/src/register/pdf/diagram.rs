@@ -269,8 +269,8 @@ pub(super) fn diagram_page(out: &mut Pages, model: &ThreatModel) {
         let at = fit.point(g.x + 8.0, g.y + g.height * 0.45);
         let ink = colour(faded(out_of_scope, INK));
         out.coloured_text(at, BuiltinFont::HelveticaBold, size, &name, ink);
-        let kind = analysis::parse::kind_name(e.kind.kind()).replace('_', " ");
-        let (kind, size) = fitted(&kind, fit.len(11.0).max(MIN_TEXT), width);
+        let kind = e.kind.kind().label();
+        let (kind, size) = fitted(kind, fit.len(11.0).max(MIN_TEXT), width);
         let at = fit.point(g.x + 8.0, g.y + g.height * 0.75);
         let ink = colour(faded(out_of_scope, INK_SOFT));
         out.coloured_text(at, BuiltinFont::Helvetica, size, &kind, ink);
