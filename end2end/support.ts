@@ -89,3 +89,19 @@ export async function signUpWithTeam(page: Page, label: string): Promise<Workben
   const { id: teamId } = (await team.json()) as { id: string };
   return { email, name, password, teamId, teamName, csrf };
 }
+
+// A model of `wb`'s team made through the API, blank or from the reference template; its id.
+export async function createModel(
+  page: Page,
+  wb: Workbench,
+  name: string,
+  template?: "reference",
+): Promise<string> {
+  const base = new URL(process.env.BASE_URL ?? "http://127.0.0.1:3000").origin;
+  const answer = await page.context().request.post(`${base}/api/v1/models`, {
+    headers: { Origin: base, "X-CSRF-Token": wb.csrf },
+    data: { team_id: wb.teamId, name, ...(template ? { template } : {}) },
+  });
+  expect(answer.status(), await answer.text()).toBe(201);
+  return ((await answer.json()) as { id: string }).id;
+}

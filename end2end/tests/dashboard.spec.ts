@@ -5,11 +5,11 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
+  createModel,
   signUpWithTeam,
   waitForHydration,
   watchForErrors,
   watchForPolicyViolations,
-  type Workbench,
 } from "../support";
 
 const threatDragonSample = path.join(
@@ -36,16 +36,6 @@ async function listModels(request: APIRequestContext, base: string, teamId: stri
   const answer = await request.get(`${base}/api/v1/models?team_id=${teamId}`);
   expect(answer.status()).toBe(200);
   return ((await answer.json()) as { models: Summary[] }).models;
-}
-
-async function createModel(page: Page, wb: Workbench, name: string): Promise<string> {
-  const base = new URL(process.env.BASE_URL ?? "http://127.0.0.1:3000").origin;
-  const answer = await page.context().request.post(`${base}/api/v1/models`, {
-    headers: { Origin: base, "X-CSRF-Token": wb.csrf },
-    data: { team_id: wb.teamId, name },
-  });
-  expect(answer.status(), await answer.text()).toBe(201);
-  return ((await answer.json()) as { id: string }).id;
 }
 
 async function openDashboard(page: Page): Promise<void> {

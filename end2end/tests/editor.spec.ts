@@ -4,7 +4,13 @@
 // threat scored and accepted; a threat of one's own; everything still there after a reload;
 // a move undone and redone; and two browsers editing at once without losing an edit.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { signUpWithTeam, waitForHydration, watchForErrors, watchForPolicyViolations } from "../support";
+import {
+  createModel,
+  signUpWithTeam,
+  waitForHydration,
+  watchForErrors,
+  watchForPolicyViolations,
+} from "../support";
 
 async function centre(locator: Locator): Promise<{ x: number; y: number }> {
   const box = await locator.boundingBox();
@@ -199,12 +205,7 @@ test("two browsers editing one model never lose an edit", async ({ page, browser
   await page.goto("/");
   const me = await signUpWithTeam(page, "first");
   const origin = new URL(page.url()).origin;
-  const created = await page.context().request.post(`${origin}/api/v1/models`, {
-    headers: { Origin: origin, "X-CSRF-Token": me.csrf },
-    data: { team_id: me.teamId, name: "Shared model", template: "reference" },
-  });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
+  const id = await createModel(page, me, "Shared model", "reference");
 
   // The second browser is the same person in another window (a second session).
   const other = await browser.newContext();
@@ -258,13 +259,7 @@ test("two browsers editing one model never lose an edit", async ({ page, browser
 test("a model's address opened signed out leads through sign-in back to the model", async ({ page, browser }) => {
   await page.goto("/");
   const me = await signUpWithTeam(page, "linked");
-  const origin = new URL(page.url()).origin;
-  const created = await page.context().request.post(`${origin}/api/v1/models`, {
-    headers: { Origin: origin, "X-CSRF-Token": me.csrf },
-    data: { team_id: me.teamId, name: "Linked model", template: "reference" },
-  });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
+  const id = await createModel(page, me, "Linked model", "reference");
 
   // A link to the model followed in a browser that is not signed in: the editor's bundle
   // finds no session and hands over to the sign-in page, loaded from the server.

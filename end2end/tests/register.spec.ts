@@ -3,6 +3,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import {
+  createModel,
   signUpWithTeam,
   waitForHydration,
   watchForErrors,
@@ -44,12 +45,7 @@ test("the register sorts, filters, filters from the heat map and downloads as CS
   const wb = await signUpWithTeam(page, "register");
   const base = new URL(process.env.BASE_URL ?? "http://127.0.0.1:3000").origin;
   const request = page.context().request;
-  const created = await request.post(`${base}/api/v1/models`, {
-    headers: { Origin: base, "X-CSRF-Token": wb.csrf },
-    data: { team_id: wb.teamId, name: "Register model", template: "reference" },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
+  const id = await createModel(page, wb, "Register model", "reference");
   const threats = await request.get(`${base}/api/v1/models/${id}/threats`);
   const findings = ((await threats.json()) as { report: { findings: Finding[] } }).report.findings;
   expect(findings.length).toBeGreaterThan(0);
