@@ -554,12 +554,17 @@ pub fn DiagramCanvas(report: Memo<Report>) -> impl IntoView {
         })
     });
     // The lift layer follows the drag on the compositor: a transform set through the style
-    // object (the pages' policy allows no `style` attribute), in screen pixels.
+    // object (the pages' policy allows no `style` attribute), in screen pixels. The zoom is
+    // read only while there is an offset, so panning does not rerun this on every frame.
     let lift = NodeRef::<leptos::svg::Svg>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let (dx, dy) = canvas.offset.get();
-        let zoom = canvas.viewport.with(|v| v.zoom);
+        let zoom = if (dx, dy) == (0.0, 0.0) {
+            1.0
+        } else {
+            canvas.viewport.with(|v| v.zoom)
+        };
         if let Some(el) = lift.get() {
             let shift = format!("translate({:.2}px, {:.2}px)", dx * zoom, dy * zoom);
             let _ = el.style().set_property("transform", &shift);
